@@ -1,0 +1,413 @@
+"""Case files -> RDF triples under casegraph's ontology. Pure: no I/O.
+
+Every node gets a readable, stable IRI under one base::
+
+    {base}case/{case-id}                       the case
+    {base}case/{case-id}/agent/{id}            people and organisations
+    {base}case/{case-id}/event/{id}            acts, harms, proceedings, implementation steps
+    {base}case/{case-id}/finding/{decision}/{article}
+    {base}case/{case-id}/claim/{article}[-n]
+    ... place/, remedy/, money/, document/, source/, participation/
+
+and the converter records, for every node and every (node, property), the YAML line it came
+from, so that validation results can point at the file and line an analyst has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .cases import EVENT_SECTIONS, CaseFile, JsonPath, field_name
+from .namespaces import CG, DCTERMS, FOAF, ISO639, OWL, PROV, RDF, SCHEMA, SKOS, XSD, article_iri, vocab_concept
+
+__all__ = ["Triple", "CaseGraph", "SourceLocation", "convert_case", "case_iri", "parse_date"]
+
+Triple = tuple[Node, Node, Node]
+
+EVENT_CLASSES = {
+    "acts": CG.Act,
+    "harms": CG.Harm,
+    "domestic_proceedings": CG.DomesticProceeding,
+    "international_proceedings": CG.InternationalProceeding,
+}
+
+IDENTIFIER_PROPERTIES = {
+    "communication_number": CG.communicationNumber,
+    "un_document_symbol": CG.unDocumentSymbol,
+    "application_number": CG.applicationNumber,
+    "ecli": CG.ecli,
+    "report_citation": CG.reportCitation,
+}
+
+
+@dataclass
+class SourceLocation:
+    """Where a node was written: its file and line, and the line and field of each property."""
+
+    case: CaseFile
+    line: int
+    field: str
+    properties: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class CaseGraph:
+    """The triples of one case and where each node came from."""
+
+    case_id: str
+    iri: URIRef
+    triples: list[Triple]
+    locations: dict[Node, SourceLocation]
+
+
+def case_iri(base: str, case_id: str) -> URIRef:
+    """The IRI of a case from its id."""
+    return URIRef(f"{base}case/{case_id}")
+
+
+def parse_date(value: str | int) -> Literal:
+    """A date at its true precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    text = str(value)
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(text)]
+    return Literal(text, datatype=datatype)
+
+
+def convert_case(case: CaseFile, *, base: str, states: dict[str, URIRef]) -> CaseGraph:
+    """Convert one checked case file to triples.
+
+    Args:
+        case: a case file from :func:`casegraph.cases.load_case_file`.
+        base: the IRI base of data nodes, ending in ``/`` or ``#``.
+        states: ISO 3166 code -> State IRI (from the state vocabulary). Unknown codes get an
+            IRI with no type, which validation reports as an undefined State.
+    """
+    return _Converter(case, base, states).run()
+
+
+class _Converter:
+    def __init__(self, case: CaseFile, base: str, states: dict[str, URIRef]):
+        self.case = case
+        self.base = base
+        self.states = states
+        self.case_node = case_iri(base, case.case_id)
+        self.triples: list[Triple] = []
+        self.locations: dict[Node, SourceLocation] = {}
+
+    # ----------------------------------------------------------------- helpers
+
+    def node(self, kind: str, local: str) -> URIRef:
+        return URIRef(f"{self.case_node}/{kind}/{local}")
+
+    def locate(self, node: Node, path: JsonPath) -> None:
+        self.locations[node] = SourceLocation(self.case, self.case.line_of(path), field_name(path))
+
+    def add(self, s: Node, p: URIRef, o: Node, path: JsonPath | None = None) -> None:
+        self.triples.append((s, p, o))
+        if path is not None and s in self.locations:
+            self.locations[s].properties.setdefault(str(p), (self.case.line_of(path), field_name(path)))
+
+    def text(self, s: Node, p: URIRef, value: Any, path: JsonPath) -> None:
+        if value is not None:
+            self.add(s, p, Literal(str(value)), path)
+
+    def versioned(self, s: Node, p: URIRef, value: Any, path: JsonPath, make) -> None:
+        """A value, or each of its versions reified with the source and place that state it."""
+        if isinstance(value, dict) and "versions" in value:
+            for i, version in enumerate(value["versions"], start=1):
+                vpath = path + ("versions", i - 1)
+                obj = make(version["value"], version)
+                self.add(s, p, obj, vpath)
+                statement = URIRef(f"{s}/version/{path[-1]}-{i}")
+                self.locate(statement, vpath)
+                self.add(statement, RDF.type, CG.StatedVersion)
+                self.add(statement, RDF.subject, s)
+                self.add(statement, RDF.predicate, p)
+                self.add(statement, RDF.object, obj)
+                self.provenance(statement, version, vpath)
+        elif value is not None:
+            self.add(s, p, make(value, {}), path)
+
+    def provenance(self, s: Node, item: dict, path: JsonPath) -> None:
+        if "source" in item:
+            self.add(s, PROV.wasDerivedFrom, self.node("source", item["source"]), path + ("source",))
+        self.text(s, CG.locator, item.get("locator"), path + ("locator",))
+        self.text(s, SKOS.note, item.get("note"), path + ("note",))
+        if "confidentiality" in item:
+            self.add(s, CG.confidentiality, URIRef(vocab_concept("confidentiality", item["confidentiality"])),
+                     path + ("confidentiality",))
+        if "as_stated" in item:
+            self.text(s, CG.asStated, item["as_stated"], path + ("as_stated",))
+
+    def concept(self, scheme: str, notation: str) -> URIRef:
+        return URIRef(vocab_concept(scheme, notation))
+
+    def state(self, code: str) -> URIRef:
+        # An unknown code still becomes a node, with no type, so validation can locate it.
+        return self.states.get(code) or URIRef(vocab_concept("state", code))
+
+    def refs(self, s: Node, p: URIRef, item: dict, key: str, path: JsonPath, kind: str = "agent") -> None:
+        value = item.get(key)
+        for i, ref in enumerate(value if isinstance(value, list) else [] if value is None else [value]):
+            self.add(s, p, self.node(kind, ref), path + ((key, i) if isinstance(value, list) else (key,)))
+
+    # ----------------------------------------------------------------- sections
+
+    def run(self) -> CaseGraph:
+        data, c = self.case.data, self.case_node
+        self.locate(c, ())
+        self.add(c, RDF.type, CG.Case)
+        self.add(c, DCTERMS.identifier, Literal(self.case.case_id))
+        self.text(c, DCTERMS.title, data["title"], ("title",))
+        self.text(c, DCTERMS.alternative, data.get("subtitle"), ("subtitle",))
+        self.add(c, CG.forum, self.concept("forum", data["forum"]), ("forum",))
+        for i, code in enumerate(data.get("respondent_states", [])):
+            self.add(c, CG.respondentState, self.state(code), ("respondent_states", i))
+        for i, code in enumerate(data.get("applicant_states", [])):
+            self.add(c, CG.applicantState, self.state(code), ("applicant_states", i))
+        if "status" in data:
+            self.add(c, CG.caseStatus, self.concept("case-status", data["status"]), ("status",))
+        for key, value in data.get("identifiers", {}).items():
+            self.versioned(c, IDENTIFIER_PROPERTIES[key], value, ("identifiers", key), lambda v, _: Literal(str(v)))
+        self.text(c, DCTERMS.abstract, data.get("summary"), ("summary",))
+        for i, theme in enumerate(data.get("themes", [])):
+            self.add(c, DCTERMS.subject, self.concept("theme", theme), ("themes", i))
+        if "confidentiality" in data:
+            self.add(c, CG.confidentiality, self.concept("confidentiality", data["confidentiality"]),
+                     ("confidentiality",))
+        for i, item in enumerate(data.get("significance", [])):
+            # A significance statement is a literal on the case; its own source, if any,
+            # is recorded by a reified version so the literal stays simple to query.
+            self.versioned(c, CG.significance, {"versions": [dict(item, value=item["text"])]}
+                           if ("source" in item or "locator" in item) else item["text"],
+                           ("significance", i), lambda v, _: Literal(str(v)))
+        self.sources(data.get("sources", []))
+        self.places(data.get("places", []))
+        self.agents(data.get("people", []), "people")
+        self.agents(data.get("organisations", []), "organisations")
+        for section in EVENT_SECTIONS:
+            for i, item in enumerate(data.get(section, [])):
+                self.event(item, (section, i), EVENT_CLASSES[section])
+        self.claims(data.get("claims", []))
+        self.findings(data.get("findings", []))
+        self.remedies(data.get("remedies", []))
+        self.money(data.get("money", []))
+        self.documents(data.get("documents", []))
+        for node in self.locations:
+            if node != c and isinstance(node, URIRef):
+                self.triples.append((node, CG.inCase, c))
+        return CaseGraph(self.case.case_id, c, self.triples, self.locations)
+
+    def sources(self, sources: list[dict]) -> None:
+        for i, item in enumerate(sources):
+            path = ("sources", i)
+            s = self.node("source", item["id"])
+            self.locate(s, path)
+            self.add(s, RDF.type, CG.Source)
+            self.add(self.case_node, PROV.wasDerivedFrom, s, path)
+            self.text(s, DCTERMS.title, item.get("title"), path + ("title",))
+            self.text(s, DCTERMS.publisher, item.get("publisher"), path + ("publisher",))
+            if "address" in item:
+                self.add(s, SCHEMA.url, Literal(item["address"], datatype=XSD.anyURI), path + ("address",))
+            self.text(s, CG.locator, item.get("copy"), path + ("copy",))
+            if "date" in item:
+                self.add(s, DCTERMS.date, parse_date(item["date"]), path + ("date",))
+            self.text(s, SKOS.note, item.get("note"), path + ("note",))
+
+    def places(self, places: list[dict]) -> None:
+        for i, item in enumerate(places):
+            path = ("places", i)
+            p = self.node("place", item["id"])
+            self.locate(p, path)
+            self.add(p, RDF.type, CG.Place)
+            self.versioned(p, SCHEMA.name, item["name"], path + ("name",), lambda v, _: Literal(str(v)))
+            if "country" in item:
+                self.add(p, SCHEMA.containedInPlace, self.state(item["country"]), path + ("country",))
+            self.refs(p, SCHEMA.containedInPlace, item, "within", path, kind="place")
+            self.provenance(p, item, path)
+
+    def agents(self, agents: list[dict], section: str) -> None:
+        for i, item in enumerate(agents):
+            path = (section, i)
+            a = self.node("agent", item["id"])
+            self.locate(a, path)
+            if section == "people":
+                self.add(a, RDF.type, FOAF.Person)
+            elif item.get("kind") in ("group", "people"):
+                self.add(a, RDF.type, FOAF.Group)
+            else:
+                self.add(a, RDF.type, FOAF.Organization)
+            self.add(a, RDF.type, FOAF.Agent)
+            self.versioned(a, FOAF.name, item.get("name"), path + ("name",), lambda v, _: Literal(str(v)))
+            for j, alias in enumerate(item.get("alias", [])):
+                self.add(a, SKOS.altLabel, Literal(alias), path + ("alias", j))
+            self.text(a, DCTERMS.description, item.get("description"), path + ("description",))
+            if "kind" in item:
+                self.add(a, CG.agentKind, self.concept("agent-kind", item["kind"]), path + ("kind",))
+            if "member_count" in item:
+                self.add(a, CG.memberCount, Literal(item["member_count"], datatype=XSD.nonNegativeInteger),
+                         path + ("member_count",))
+            self.refs(a, SCHEMA.memberOf, item, "member_of", path)
+            for j, iri in enumerate(item.get("same_as", [])):
+                self.add(a, OWL.sameAs, URIRef(iri), path + ("same_as", j))
+            if "relation" in item:
+                rel = item["relation"]
+                self.add(a, CG.relatedPerson, self.node("agent", rel["to"]), path + ("relation", "to"))
+                self.versioned(a, CG.relationship, rel["as"], path + ("relation", "as"), lambda v, _: Literal(str(v)))
+            for j, role in enumerate(item.get("roles", [])):
+                part = self.node("participation", f"{item['id']}-{role}")
+                self.locate(part, path + ("roles", j))
+                self.add(self.case_node, CG.participation, part)
+                self.add(part, RDF.type, CG.Participation)
+                self.add(part, CG.agent, a, path + ("roles", j))
+                self.add(part, CG.role, self.concept("role", role), path + ("roles", j))
+            self.provenance(a, item, path)
+
+    def event(self, item: dict, path: JsonPath, cls: URIRef) -> URIRef:
+        e = self.node("event", item["id"])
+        self.locate(e, path)
+        self.add(e, RDF.type, cls)
+        self.add(e, CG.eventKind, self.concept("event-kind", item["kind"]), path + ("kind",))
+        date = item["date"]
+        if date == "unknown":
+            self.add(e, CG.dateUnknown, Literal(True), path + ("date",))
+        else:
+            self.versioned(e, DCTERMS.date, date, path + ("date",), lambda v, _: parse_date(v))
+        self.text(e, SKOS.scopeNote, item.get("date_note"), path + ("date_note",))
+        if "end_date" in item:
+            self.add(e, CG.endDate, parse_date(item["end_date"]), path + ("end_date",))
+        if "duration" in item:
+            duration = item["duration"]
+            if "versions" in duration:
+                self.versioned(e, CG.duration, duration, path + ("duration",),
+                               lambda v, _: Literal(v, datatype=XSD.duration))
+            else:
+                self.add(e, CG.duration, Literal(duration["value"], datatype=XSD.duration), path + ("duration",))
+                self.text(e, CG.durationAsStated, duration.get("as_stated"), path + ("duration", "as_stated"))
+        self.refs(e, CG.place, item, "place", path, kind="place")
+        self.refs(e, CG.actor, item, "actors", path)
+        self.refs(e, CG.victim, item, "victims", path)
+        self.refs(e, CG.addressee, item, "addressees", path)
+        self.text(e, DCTERMS.title, item.get("title"), path + ("title",))
+        self.text(e, DCTERMS.description, item.get("description"), path + ("description",))
+        self.provenance(e, item, path)
+        return e
+
+    def claims(self, claims: list[dict]) -> None:
+        used: dict[str, int] = {}
+        for i, item in enumerate(claims):
+            path = ("claims", i)
+            local = item["article"].lower()
+            used[local] = used.get(local, 0) + 1
+            cl = self.node("claim", local if used[local] == 1 else f"{local}-{used[local]}")
+            self.locate(cl, path)
+            self.add(self.case_node, CG.claim, cl)
+            self.add(cl, RDF.type, CG.Claim)
+            self.add(cl, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+            for j, other in enumerate(item.get("taken_with", [])):
+                self.add(cl, CG.takenWith, URIRef(article_iri(other)), path + ("taken_with", j))
+            self.refs(cl, CG.claimant, item, "claimants", path)
+            self.text(cl, DCTERMS.description, item.get("summary"), path + ("summary",))
+            self.provenance(cl, item, path)
+
+    def findings(self, findings: list[dict]) -> None:
+        used: dict[str, int] = {}
+        for i, item in enumerate(findings):
+            path = ("findings", i)
+            local = f"{item['decision']}/{item['article'].lower()}"
+            used[local] = used.get(local, 0) + 1
+            f = self.node("finding", local if used[local] == 1 else f"{local}-{used[local]}")
+            self.locate(f, path)
+            self.add(self.case_node, CG.finding, f)
+            self.add(f, RDF.type, CG.Finding)
+            self.add(f, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+            for j, other in enumerate(item.get("taken_with", [])):
+                self.add(f, CG.takenWith, URIRef(article_iri(other)), path + ("taken_with", j))
+            self.add(f, CG.outcome, self.concept("outcome", item["outcome"]), path + ("outcome",))
+            self.add(f, CG.decision, self.node("event", item["decision"]), path + ("decision",))
+            self.text(f, CG.reasoning, item.get("reasoning"), path + ("reasoning",))
+            self.text(f, CG.vote, item.get("vote"), path + ("vote",))
+            self.provenance(f, item, path)
+
+    def remedies(self, remedies: list[dict]) -> None:
+        for i, item in enumerate(remedies):
+            path = ("remedies", i)
+            r = self.node("remedy", item["id"])
+            self.locate(r, path)
+            self.add(self.case_node, CG.remedy, r)
+            self.add(r, RDF.type, CG.Remedy)
+            self.add(r, CG.remedyKind, self.concept("remedy-kind", item["kind"]), path + ("kind",))
+            self.refs(r, CG.decision, item, "decision", path, kind="event")
+            self.text(r, DCTERMS.description, item.get("text"), path + ("text",))
+            self.refs(r, CG.beneficiary, item, "beneficiaries", path)
+            self.add(r, CG.implementationStatus, self.concept("implementation-status", item["status"]),
+                     path + ("status",))
+            self.text(r, CG.statusNote, item.get("status_note"), path + ("status_note",))
+            for j, step in enumerate(item.get("implementation", [])):
+                e = self.event(step, path + ("implementation", j), CG.ImplementationStep)
+                self.add(r, CG.implementationStep, e, path + ("implementation", j))
+            self.provenance(r, item, path)
+
+    def money(self, amounts: list[dict]) -> None:
+        for i, item in enumerate(amounts):
+            path = ("money", i)
+            m = self.node("money", item["id"])
+            self.locate(m, path)
+            self.add(self.case_node, CG.money, m)
+            self.add(m, RDF.type, CG.MonetaryAmount)
+            self.add(m, CG.moneyRole, self.concept("money-role", item["role"]), path + ("role",))
+            self.add(m, SCHEMA.value, _decimal(item["amount"]), path + ("amount",))
+            self.add(m, SCHEMA.currency, Literal(item["currency"]), path + ("currency",))
+            if "approximately" in item:
+                approx_item = item["approximately"]
+                approx = URIRef(f"{m}/approximately")
+                self.locate(approx, path + ("approximately",))
+                self.add(m, CG.approximately, approx, path + ("approximately",))
+                self.add(approx, RDF.type, CG.ApproximateAmount)
+                self.add(approx, SCHEMA.value, _decimal(approx_item["amount"]), path + ("approximately", "amount"))
+                self.add(approx, SCHEMA.currency, Literal(approx_item["currency"]), path + ("approximately", "currency"))
+                self.text(approx, CG.asStated, approx_item["as_stated"], path + ("approximately", "as_stated"))
+            self.refs(m, CG.payer, item, "payer", path)
+            self.refs(m, CG.beneficiary, item, "beneficiary", path)
+            if "date" in item:
+                self.versioned(m, DCTERMS.date, item["date"], path + ("date",), lambda v, _: parse_date(v))
+            self.refs(m, CG.event, item, "event", path, kind="event")
+            self.refs(m, CG.forRemedy, item, "remedy", path, kind="remedy")
+            self.text(m, DCTERMS.description, item.get("description"), path + ("description",))
+            self.provenance(m, item, path)
+
+    def documents(self, documents: list[dict]) -> None:
+        for i, item in enumerate(documents):
+            path = ("documents", i)
+            d = self.node("document", item["id"])
+            self.locate(d, path)
+            self.add(self.case_node, CG.document, d)
+            self.add(d, RDF.type, CG.Document)
+            self.text(d, DCTERMS.title, item["title"], path + ("title",))
+            if "kind" in item:
+                self.add(d, CG.documentKind, self.concept("document-kind", item["kind"]), path + ("kind",))
+            if "date" in item:
+                self.versioned(d, DCTERMS.date, item["date"], path + ("date",), lambda v, _: parse_date(v))
+            self.text(d, SKOS.scopeNote, item.get("date_note"), path + ("date_note",))
+            if "language" in item:
+                self.add(d, DCTERMS.language, ISO639[item["language"]], path + ("language",))
+            if "pages" in item:
+                self.add(d, SCHEMA.numberOfPages, Literal(item["pages"], datatype=XSD.integer), path + ("pages",))
+            if "address" in item:
+                self.add(d, SCHEMA.url, Literal(item["address"], datatype=XSD.anyURI), path + ("address",))
+            self.refs(d, CG.event, item, "event", path, kind="event")
+            self.provenance(d, item, path)
+
+
+def _decimal(value: int | float) -> Literal:
+    # Through str() so that 12.5 stays 12.5 and not 12.4999...; canonical form for stable bytes.
+    number = Decimal(str(value)).normalize()
+    text = format(number, "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+

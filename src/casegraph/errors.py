@@ -1,0 +1,102 @@
+"""The exceptions casegraph raises. Each carries the exit code the CLI uses for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CaseGraphError",
+    "CaseDataError",
+    "Problem",
+    "ShapesError",
+    "QueryError",
+    "EndpointError",
+    "UsageError",
+]
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a case file, printed like an editor link.
+
+    Example: ``data/gerasimov-v-kazakhstan.yaml:17:5: money[0].currency: 'KZX' is not ...``
+    """
+
+    path: Path
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class CaseGraphError(Exception):
+    """Base class of every error casegraph raises on purpose."""
+
+    exit_code = 1
+
+
+class CaseDataError(CaseGraphError):
+    """Case files that cannot be read: each problem names file, line and field."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(CaseGraphError):
+    """The command was called wrongly (unknown option value, missing folder ...)."""
+
+    exit_code = 2
+
+
+class ShapesError(CaseGraphError):
+    """The SHACL shapes (or the ontology) in the project cannot be read."""
+
+    exit_code = 2
+
+
+class QueryError(CaseGraphError):
+    """A query file or its parameters are wrong, or the query failed."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = display_path(path) + (f":{line}" if line else "") + ": "
+        super().__init__(where + message)
+
+
+class EndpointError(CaseGraphError):
+    """A remote SPARQL endpoint could not be reached or gave a bad answer."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, url: str, status: int | None = None):
+        self.url = url
+        self.status = status
+        status_text = f" (HTTP {status})" if status is not None else ""
+        super().__init__(f"{url}{status_text}: {message}")

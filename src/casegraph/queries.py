@@ -1,0 +1,264 @@
+"""Stored questions: ``queries/*.rq`` files with a metadata header, and parameter binding.
+
+A stored question is plain SPARQL that any endpoint runs. Its header is a block of comment
+lines starting with ``#+``, holding YAML (after CLARIAH/grlc)::
+
+    #+ title: Findings per article of a case
+    #+ description: For one case, each article the forum ruled on ...
+    #+ params:
+    #+   case: {type: case, required: true, example: gerasimov-v-kazakhstan,
+    #+          description: the case id (its file name in data/)}
+    #+ columns: [article, outcome, reasoning, decision_date]
+
+Each parameter binds the SPARQL variable of the same name (``-`` becomes ``_``) to an RDF
+term: a case id becomes the case's IRI, an article its concept IRI, a date a typed literal.
+Values are never pasted into the query: they are turned into RDF terms, serialised by rdflib
+(which escapes them), and joined to the query's outermost group as a ``VALUES`` block, so
+every store, embedded or remote, sees the same bound query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError
+from .namespaces import XSD, article_iri, vocab_concept
+
+__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "PARAMETER_TYPES"]
+
+#: Parameter types and what a value of each becomes.
+PARAMETER_TYPES = {
+    "case": "a case id (file name in data/), bound to the case IRI",
+    "article": "an article short form such as UNCAT-2-1 or ECHR-3, bound to its concept IRI",
+    "state": "an ISO 3166 code such as KZ, bound to the State's IRI",
+    "forum": "a forum id such as cat or ecthr, bound to its concept IRI",
+    "concept": "a concept notation of the scheme named by 'scheme' (e.g. act kinds), bound to its IRI",
+    "string": "any text, bound as a string literal",
+    "integer": "a whole number, bound as xsd:integer",
+    "date": "YYYY-MM-DD, YYYY-MM or YYYY, bound as xsd:date, xsd:gYearMonth or xsd:gYear",
+    "iri": "an absolute IRI",
+}
+
+_HEADER_KEYS = {"title", "description", "params", "columns", "notes"}
+_PARAM_KEYS = {"type", "required", "example", "description", "scheme"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a stored question."""
+
+    name: str
+    type: str
+    required: bool
+    description: str = ""
+    example: str | None = None
+    scheme: str | None = None
+
+    @property
+    def variable(self) -> str:
+        return self.name.replace("-", "_")
+
+
+@dataclass
+class StoredQuery:
+    """A question from ``queries/``: its metadata and its SPARQL text."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    text: str
+    parameters: list[Parameter] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+def list_queries(folder: Path) -> list[StoredQuery]:
+    """Every stored question in ``folder``, by name."""
+    return [load_query(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def load_query(path: Path) -> StoredQuery:
+    """Read a ``.rq`` file and parse its header.
+
+    Raises:
+        QueryError: the file cannot be read, or its header does not parse or names unknown keys
+            or parameter types (with the file and line).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"cannot read the query: {error}", path=path) from None
+    header_lines = []
+    first_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            first_line = first_line or number
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+    if not header_lines:
+        return StoredQuery(path.stem, path, path.stem, "", text)
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = (first_line or 1) + mark.line if mark else first_line
+        raise QueryError(f"the '#+' header is not valid YAML: {getattr(error, 'problem', error)}",
+                         path=path, line=line) from None
+    if not isinstance(header, dict):
+        raise QueryError("the '#+' header must be a mapping (title: ..., params: ...)", path=path, line=first_line)
+    unknown = set(header) - _HEADER_KEYS
+    if unknown:
+        raise QueryError(f"unknown header key(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(sorted(_HEADER_KEYS))}", path=path, line=first_line)
+    if "title" not in header:
+        raise QueryError("the header has no title", path=path, line=first_line)
+    parameters = [_parameter(path, first_line, name, spec) for name, spec in (header.get("params") or {}).items()]
+    return StoredQuery(
+        name=path.stem, path=path, title=str(header["title"]),
+        description=str(header.get("description", "")).strip(), text=text, parameters=parameters,
+        columns=[str(c) for c in header.get("columns") or []], notes=str(header.get("notes", "")).strip(),
+    )
+
+
+def _parameter(path: Path, line: int | None, name: str, spec: Any) -> Parameter:
+    if not isinstance(spec, dict):
+        raise QueryError(f"parameter '{name}' must be a mapping (type: ..., required: ...)", path=path, line=line)
+    unknown = set(spec) - _PARAM_KEYS
+    if unknown:
+        raise QueryError(f"parameter '{name}': unknown key(s) {', '.join(sorted(unknown))}", path=path, line=line)
+    kind = spec.get("type")
+    if kind not in PARAMETER_TYPES:
+        raise QueryError(f"parameter '{name}': type must be one of {', '.join(PARAMETER_TYPES)}, got {kind!r}",
+                         path=path, line=line)
+    if kind == "concept" and not spec.get("scheme"):
+        raise QueryError(f"parameter '{name}': a concept parameter needs 'scheme'", path=path, line=line)
+    if not isinstance(spec.get("required", False), bool):
+        raise QueryError(f"parameter '{name}': required must be true or false", path=path, line=line)
+    return Parameter(name, kind, spec.get("required", False), str(spec.get("description", "")),
+                     None if spec.get("example") is None else str(spec["example"]), spec.get("scheme"))
+
+
+def parameter_term(parameter: Parameter, value: str, *, base: str, states: Mapping[str, URIRef]) -> Node:
+    """Turn a parameter value given as text into the RDF term it binds.
+
+    Identifiers are percent-encoded into IRIs, so any text, however hostile, stays one value.
+
+    Raises:
+        QueryError: the value is not of the parameter's type.
+    """
+    kind = parameter.type
+    if kind == "case":
+        return URIRef(f"{base}case/{_iri_safe(value)}")
+    if kind == "article":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)+", value):
+            raise QueryError(f"--param {parameter.name}: '{_show(value)}' is not an article short form "
+                             "such as UNCAT-2-1 or ECHR-3")
+        return URIRef(article_iri(value.upper()))
+    if kind == "state":
+        code = value.upper()
+        if code in states:
+            return states[code]
+        return URIRef(vocab_concept("state", _iri_safe(value)))
+    if kind == "forum":
+        return URIRef(vocab_concept("forum", _iri_safe(value.lower())))
+    if kind == "concept":
+        return URIRef(vocab_concept(str(parameter.scheme), _iri_safe(value.lower())))
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise QueryError(f"--param {parameter.name}: '{_show(value)}' is not a whole number")
+        return Literal(int(value), datatype=XSD.integer)
+    if kind == "date":
+        from .convert import parse_date
+        import datetime as dt
+
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise QueryError(f"--param {parameter.name}: '{_show(value)}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        try:
+            if len(value) == 10:
+                dt.date.fromisoformat(value)
+            elif len(value) == 7 and not 1 <= int(value[5:]) <= 12:
+                raise ValueError("month must be in 1..12")
+        except ValueError as error:
+            raise QueryError(f"--param {parameter.name}: '{value}' is not a real date ({error})") from None
+        return parse_date(value)
+    if kind == "iri":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
+            raise QueryError(f"--param {parameter.name}: '{_show(value)}' is not an absolute IRI")
+        return URIRef(value)
+    return Literal(value)
+
+
+def _iri_safe(value: str) -> str:
+    return quote(value, safe="-._~")
+
+
+def _show(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def bind_parameters(query: StoredQuery, values: Mapping[str, str], *, base: str,
+                    states: Mapping[str, URIRef]) -> str:
+    """The query text with its parameters bound.
+
+    Raises:
+        QueryError: an unknown parameter, a missing required one, or a value of the wrong type.
+    """
+    known = {p.name: p for p in query.parameters}
+    for name in values:
+        if name not in known:
+            hint = f"; this question takes: {', '.join(known)}" if known else "; this question takes none"
+            raise QueryError(f"unknown parameter '{name}'{hint}", path=query.path)
+    missing = [p.name for p in query.parameters if p.required and p.name not in values]
+    if missing:
+        examples = ", ".join(f"--param {n}={known[n].example or '...'}" for n in missing)
+        raise QueryError(f"missing required parameter(s): {examples}", path=query.path)
+    terms = {known[name].variable: parameter_term(known[name], value, base=base, states=states)
+             for name, value in values.items()}
+    return inject_values(query.text, terms)
+
+
+def inject_values(text: str, terms: Mapping[str, Node]) -> str:
+    """Join a one-row ``VALUES`` block to the outermost group of a SELECT or ASK query.
+
+    Raises:
+        QueryError: the query has no outermost ``{`` to bind into.
+    """
+    if not terms:
+        return text
+    names = list(terms)
+    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + \
+            " ".join(terms[n].n3() for n in names) + ") }\n"
+    position = _outer_group(text)
+    if position is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+    return text[: position + 1] + "\n  " + block + text[position + 1:]
+
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\s+|[^\s{}"\'<#]+|.',
+    re.S,
+)
+
+
+def _outer_group(text: str) -> int | None:
+    """The offset of the ``{`` that opens the WHERE group of a SELECT or ASK query.
+
+    Strings, IRIs and comments are skipped, so a ``{`` inside them is not taken for a group.
+    """
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            return match.start()
+        if token.upper() in ("CONSTRUCT", "DESCRIBE"):
+            return None
+    return None

@@ -1,0 +1,138 @@
+"""One interface over the places a graph can be queried: the embedded store, an rdflib graph,
+a remote SPARQL endpoint (see :mod:`casegraph.remote`).
+
+Every store answers a SPARQL text with a :class:`QueryResult` of rdflib terms, so commands,
+tests and reports do not care which store answered. Parameters are bound before the text
+reaches a store (see :func:`casegraph.queries.bind_parameters`), the same way for all of them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError
+
+__all__ = ["QueryResult", "Store", "EmbeddedStore", "RdflibStore", "write_embedded_store", "nquads"]
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT (``columns``/``rows``) or the answer of an ASK (``boolean``)."""
+
+    columns: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+class Store(Protocol):
+    """Anything that answers SPARQL queries over the casegraph dataset."""
+
+    description: str
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SELECT or ASK query; the default graph is the union of all graphs."""
+        ...
+
+
+def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Iterable[str]:
+    """N-Quads lines for rdflib terms (the fastest way into pyoxigraph)."""
+    for s, p, o, g in quads:
+        yield f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"
+
+
+def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
+    """Write a new embedded store at ``path``, replacing any there, never leaving half of one.
+
+    The store is loaded in a sibling folder and moved into place only when complete.
+    """
+    import pyoxigraph
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(path.name + ".new")
+    stale = path.with_name(path.name + ".old")
+    for leftover in (fresh, stale):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    store = pyoxigraph.Store(str(fresh))
+    store.bulk_load("".join(nquads(quads)).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # release the folder's lock before it is moved
+    if path.exists():
+        path.rename(stale)
+    fresh.rename(path)
+    if stale.exists():
+        shutil.rmtree(stale)
+
+
+class EmbeddedStore:
+    """The embedded Oxigraph store: on disk (persisting between commands) or in memory."""
+
+    def __init__(self, path: Path | None = None, *, quads: Iterable[tuple[Node, Node, Node, Node]] = ()):
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        if path is None:
+            self._store = pyoxigraph.Store()
+            text = "".join(nquads(quads))
+            if text:
+                self._store.load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+            self.description = "embedded store (in memory)"
+        else:
+            self._store = pyoxigraph.Store.read_only(str(path))
+            self.description = f"embedded store at {path}"
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            answer = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"the query does not parse: {error}") from None
+        except OSError as error:
+            raise QueryError(f"the embedded store failed: {error}") from None
+        if isinstance(answer, bool):
+            return QueryResult([], boolean=answer)
+        if not isinstance(answer, self._ox.QuerySolutions):
+            raise QueryError("only SELECT and ASK queries give rows; use export for graphs")
+        columns = [v.value for v in answer.variables]
+        rows = [tuple(self._term(solution[i]) for i in range(len(columns))) for solution in answer]
+        return QueryResult(columns, rows)
+
+    def _term(self, term: object) -> Node | None:
+        ox = self._ox
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            return Literal(term.value, datatype=URIRef(term.datatype.value))
+        raise QueryError(f"unsupported term in results: {term!r}")
+
+
+class RdflibStore:
+    """An rdflib Dataset as a store: slow, but what Python callers holding a Graph have."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.description = "rdflib dataset"
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            answer = self.dataset.query(sparql)
+        except Exception as error:  # pyparsing and rdflib raise several unrelated types
+            raise QueryError(f"the query failed: {error}") from None
+        if answer.type == "ASK":
+            return QueryResult([], boolean=bool(answer.askAnswer))
+        if answer.type != "SELECT":
+            raise QueryError("only SELECT and ASK queries give rows; use export for graphs")
+        columns = [str(v) for v in answer.vars or []]
+        return QueryResult(columns, [tuple(row) for row in answer])
