@@ -197,6 +197,7 @@ class _Converter:
         self.remedies(data.get("remedies", []))
         self.money(data.get("money", []))
         self.documents(data.get("documents", []))
+        self.related_cases(data.get("related_cases", []))
         for node in self.locations:
             if node != c and isinstance(node, URIRef):
                 self.triples.append((node, CG.inCase, c))
@@ -292,6 +293,8 @@ class _Converter:
         self.refs(e, CG.actor, item, "actors", path)
         self.refs(e, CG.victim, item, "victims", path)
         self.refs(e, CG.addressee, item, "addressees", path)
+        if "forum" in item:
+            self.add(e, CG.forum, self.concept("forum", item["forum"]), path + ("forum",))
         self.text(e, DCTERMS.title, item.get("title"), path + ("title",))
         self.text(e, DCTERMS.description, item.get("description"), path + ("description",))
         self.provenance(e, item, path)
@@ -378,6 +381,8 @@ class _Converter:
             self.refs(m, CG.event, item, "event", path, kind="event")
             self.refs(m, CG.forRemedy, item, "remedy", path, kind="remedy")
             self.text(m, DCTERMS.description, item.get("description"), path + ("description",))
+            if item.get("per_beneficiary"):
+                self.add(m, CG.perBeneficiary, Literal(True), path + ("per_beneficiary",))
             self.provenance(m, item, path)
 
     def documents(self, documents: list[dict]) -> None:
@@ -401,6 +406,23 @@ class _Converter:
                 self.add(d, SCHEMA.url, Literal(item["address"], datatype=XSD.anyURI), path + ("address",))
             self.refs(d, CG.event, item, "event", path, kind="event")
             self.provenance(d, item, path)
+
+
+    def related_cases(self, related: list[dict]) -> None:
+        for i, item in enumerate(related):
+            path = ("related_cases", i)
+            r = self.node("related", str(i + 1))
+            self.locate(r, path)
+            self.add(self.case_node, CG.relatedCase, r)
+            self.add(r, RDF.type, CG.RelatedCase)
+            self.text(r, DCTERMS.title, item["title"], path + ("title",))
+            self.text(r, CG.relation, item["relation"], path + ("relation",))
+            self.text(r, DCTERMS.identifier, item.get("identifier"), path + ("identifier",))
+            if "forum" in item:
+                self.add(r, CG.forum, self.concept("forum", item["forum"]), path + ("forum",))
+            if "case" in item:
+                self.add(r, CG.case, case_iri(self.base, item["case"]), path + ("case",))
+            self.provenance(r, item, path)
 
 
 def _decimal(value: int | float) -> Literal:
