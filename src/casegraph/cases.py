@@ -154,6 +154,8 @@ def load_case_file(path: Path) -> CaseFile:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = " ".join(str(x) for x in (error.context, error.problem) if x)
+        if error.context_mark and mark is not error.context_mark and error.context_mark.line + 1 != line:
+            message += f" (it started on line {error.context_mark.line + 1})"
         raise CaseDataError([Problem(path, line, col, "(YAML syntax)", message)]) from None
     except yaml.YAMLError as error:
         raise CaseDataError([Problem(path, None, None, "(YAML syntax)", str(error))]) from None
@@ -180,10 +182,9 @@ def _to_python(node: yaml.Node, path: JsonPath, marks: dict, seen: set[int],
     # An alias makes the composer hand back a node it has already given us. Refusing the
     # second visit stops a billion-laughs document without expanding anything.
     if id(node) in seen:
-        problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                field_name(path), "YAML anchors and aliases (&name, *name) are "
-                                "not allowed in case files; write the value out"))
-        return None
+        raise CaseDataError([Problem(file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                     field_name(path), "YAML anchors and aliases (&name, *name) are "
+                                     "not allowed in case files; write the value out")])
     seen.add(id(node))
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):

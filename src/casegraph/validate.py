@@ -16,9 +16,9 @@ from rdflib.term import Node
 from .build import Build
 from .convert import SourceLocation
 from .errors import Problem, ShapesError, display_path
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, RDF
 
-__all__ = ["ValidationResult", "ValidationReport", "load_shapes", "validate_build"]
+__all__ = ["ValidationResult", "ValidationReport", "load_shapes", "validate_build", "validate_graph"]
 
 SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 
@@ -80,19 +80,34 @@ def validate_build(build: Build, shapes_folder: Path) -> ValidationReport:
         build: the converted cases (and the vocabulary they refer to).
         shapes_folder: the project's shapes/ folder.
     """
-    from pyshacl import validate
-
-    shapes, files = load_shapes(shapes_folder)
     # The ontology is read with the data so that sh:class follows rdfs:subClassOf and the
     # vocabulary shapes can see each concept's scheme; no inference beyond that is wanted.
     data = build.data_graph()
     data += build.vocabulary.graph
+    return validate_graph(data, shapes_folder, locations=build.locations())
+
+
+def validate_graph(data: Graph, shapes_folder: Path, *,
+                   locations: dict[Node, SourceLocation] | None = None) -> ValidationReport:
+    """Validate a graph that already holds the data and the ontology it needs.
+
+    Args:
+        data: the graph to check (it is not changed).
+        shapes_folder: the folder of SHACL files (*.ttl, not its subfolders).
+        locations: where each node was written, to point results at case files.
+    """
+    from pyshacl import validate
+
+    shapes, files = load_shapes(shapes_folder)
     _conforms, results_graph, _text = validate(
         data, shacl_graph=shapes, inference="none",
         abort_on_first=False, allow_infos=True, allow_warnings=True, advanced=False,
     )
-    locations = build.locations()
-    results = [_result(results_graph, node, locations) for node in results_graph.subjects(SH.resultSeverity, None)]
+    # Only the report's own results: pyshacl also writes the nested results of sh:node and
+    # sh:or as sh:detail, which speak of vocabulary nodes, not of anything in a case file.
+    results = [_result(results_graph, node, locations or {})
+               for report in results_graph.subjects(RDF.type, SH.ValidationReport)
+               for node in results_graph.objects(report, SH.result)]
     results.sort(key=lambda r: (str(r.problem.path), r.problem.line or 0, r.problem.field, r.message))
     return ValidationReport(_unique(results), files)
 
@@ -115,6 +130,8 @@ def _result(graph: Graph, node: Node, locations: dict[Node, SourceLocation]) -> 
     shape = graph.value(node, SH.sourceShape)
     severity = SEVERITIES.get(graph.value(node, SH.resultSeverity), "error")
     message = str(graph.value(node, SH.resultMessage) or "does not conform to " + _short(shape))
+    if isinstance(value, URIRef) and value != focus:
+        message += f" (got {_short(value)})"
     name = graph.value(shape, SH.name) if shape is not None else None
     return ValidationResult(severity, message, focus, path, value, shape,
                             graph.value(node, SH.sourceConstraintComponent),

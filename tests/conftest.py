@@ -1,0 +1,36 @@
+"""Shared fixtures: the project under test and its built cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casegraph.build import Build, build_cases
+from casegraph.paths import Project
+from casegraph.vocabulary import Vocabulary, load_vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def vocabulary(project: Project) -> Vocabulary:
+    return load_vocabulary(project.ontology)
+
+
+@pytest.fixture(scope="session")
+def gerasimov_build(project: Project, vocabulary: Vocabulary) -> Build:
+    """The reference case alone."""
+    return build_cases([project.data / "gerasimov-v-kazakhstan.yaml"], vocabulary)
+
+
+@pytest.fixture(scope="session")
+def data_build(project: Project, vocabulary: Vocabulary) -> Build:
+    """Every case in data/."""
+    return build_cases([project.data], vocabulary)

@@ -1,0 +1,84 @@
+"""Conversion: stable IRIs, dates at their true precision, conflicts kept as versions."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from casegraph.namespaces import CG, DCTERMS, SCHEMA, XSD
+
+CASE = "https://w3id.org/casegraph/id/case/gerasimov-v-kazakhstan"
+
+
+def _graph(build):
+    return build.data_graph()
+
+
+def test_iris_are_readable_and_stable(gerasimov_build) -> None:
+    g = _graph(gerasimov_build)
+    assert (URIRef(CASE), RDF.type, CG.Case) in g
+    assert (URIRef(f"{CASE}/agent/alexander-gerasimov"), RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")) in g
+    assert (URIRef(f"{CASE}/finding/decision/uncat-2-1"), CG.article,
+            URIRef("https://w3id.org/casegraph/vocab/uncat/2-1")) in g
+    # The same files give the same triples.
+    again = gerasimov_build.graphs[0].triples
+    assert sorted(map(str, again)) == sorted(map(str, gerasimov_build.graphs[0].triples))
+
+
+def test_dates_keep_their_precision(gerasimov_build) -> None:
+    g = _graph(gerasimov_build)
+    event = lambda local: URIRef(f"{CASE}/event/{local}")  # noqa: E731
+    assert set(g.objects(event("detention"), DCTERMS.date)) == {Literal("2007-03-27", datatype=XSD.date)}
+    assert set(g.objects(event("ptsd-diagnosis"), DCTERMS.date)) == {Literal("2007-08", datatype=XSD.gYearMonth)}
+    assert set(g.objects(event("payment"), DCTERMS.date)) == {Literal("2014-05", datatype=XSD.gYearMonth)}
+    assert set(g.objects(event("complaint"), DCTERMS.date)) == {Literal("2007", datatype=XSD.gYear)}
+    assert (event("appeals"), CG.dateUnknown, Literal(True)) in g
+    # No date anywhere is a month padded to its first day.
+    padded = [o for o in g.objects(None, DCTERMS.date) if str(o).endswith("-01")]
+    assert padded == []
+
+
+def test_conflicts_are_recorded_as_versions(gerasimov_build) -> None:
+    g = _graph(gerasimov_build)
+    refusal = URIRef(f"{CASE}/event/police-refusal")
+    assert set(g.objects(refusal, DCTERMS.date)) == {Literal("2007-05-08", datatype=XSD.date),
+                                                    Literal("2007-05", datatype=XSD.gYearMonth)}
+    versions = list(g.subjects(RDF.subject, refusal))
+    assert len(versions) == 2
+    assert {str(g.value(v, CG.locator)).split(" ")[0] for v in versions} == {"timeline", "narrative"}
+    stepson = URIRef(f"{CASE}/agent/stepson")
+    assert {str(o) for o in g.objects(stepson, CG.relationship)} == {"son", "elder stepson"}
+    stay = URIRef(f"{CASE}/event/hospital-stay")
+    assert {str(o) for o in g.objects(stay, CG.duration)} == {"P14D", "P13D"}
+    town = URIRef(f"{CASE}/place/kostanay")
+    assert {str(o) for o in g.objects(town, SCHEMA.name)} == {"Kostanay", "Kostanai"}
+
+
+def test_money_keeps_the_stated_conversion(gerasimov_build) -> None:
+    g = _graph(gerasimov_build)
+    award = URIRef(f"{CASE}/money/city-court-award")
+    assert g.value(award, SCHEMA.value) == Literal("2000000.0", datatype=XSD.decimal)
+    assert str(g.value(award, SCHEMA.currency)) == "KZT"
+    approx = g.value(award, CG.approximately)
+    assert str(g.value(approx, CG.asStated)) == "about 13,000 USD"
+    assert (str(g.value(approx, SCHEMA.currency)), g.value(approx, SCHEMA.value).toPython()) == ("USD", 13000)
+
+
+def test_every_node_knows_its_yaml_line(gerasimov_build) -> None:
+    case_graph = gerasimov_build.graphs[0]
+    subjects = {s for s, _, _ in case_graph.triples if isinstance(s, URIRef)}
+    assert subjects <= set(case_graph.locations)
+    where = case_graph.locations[URIRef(f"{CASE}/money/city-court-award")]
+    assert where.field == "money[0]"
+    text = where.case.path.read_text(encoding="utf-8").splitlines()
+    assert text[where.line - 1].strip() == "- id: city-court-award"
+
+
+def test_facts_name_their_sources(gerasimov_build) -> None:
+    g = _graph(gerasimov_build)
+    from casegraph.namespaces import PROV
+
+    assert set(g.objects(URIRef(CASE), PROV.wasDerivedFrom)) == {URIRef(f"{CASE}/source/osji-case-page")}
+    # Every node of the case is tied to the case, and so to its sources.
+    nodes = {s for s in g.subjects() if str(s).startswith(CASE + "/")}
+    assert all((n, CG.inCase, URIRef(CASE)) in g for n in nodes)
