@@ -101,6 +101,7 @@ def test_each_defect_is_found(gerasimov_build, project) -> None:
     case = gerasimov_build.cases[0]
     ids = {section: [item.get("id") for item in case.data[section]] for section in ("acts", "money")}
     beating, release, award = ids["acts"].index("beating"), ids["acts"].index("release"), ids["money"].index("city-court-award")
+    payment = [step["id"] for step in case.data["remedies"][2]["implementation"]].index("payment")
     located = {(r.problem.line, r.problem.field) for r in report.results}
     assert located == {
         (case.line_of(("respondent_states", 0)), "respondent_states[0]"),
@@ -108,7 +109,8 @@ def test_each_defect_is_found(gerasimov_build, project) -> None:
         (case.line_of(("acts", release, "date")), f"acts[{release}].date"),
         (case.line_of(("findings", 0, "outcome")), "findings[0].outcome"),
         (case.line_of(("findings", 2, "outcome")), "findings[2].outcome"),
-        (case.line_of(("remedies", 2, "implementation", 5, "actors", 0)), "remedies[2].implementation[5].actors[0]"),
+        (case.line_of(("remedies", 2, "implementation", payment, "actors", 0)),
+         f"remedies[2].implementation[{payment}].actors[0]"),
         (case.line_of(("money", award, "currency")), f"money[{award}].currency"),
     }
 
