@@ -27,7 +27,8 @@ def versioned(schema, description):
     return {"description": description, "anyOf": [schema, {"type": "object", "additionalProperties": False, "required": ["versions"],
         "properties": {"versions": {"type": "array", "minItems": 2, "description": "Where sources (or parts of one source) state this differently, each version with the source and place that state it.",
             "items": {"type": "object", "additionalProperties": False, "required": ["value"], "properties": {
-                "value": schema, "as_stated": {"type": "string"}, "source": REF("a source"), "locator": {"type": "string"}, "note": {"type": "string"}}}}}}]}
+                "value": schema, "as_stated": {"type": "string"}, "source": REF("a source"), "locator": {"type": "string"}, "note": {"type": "string"},
+                "confidentiality": {"$ref": "#/$defs/confidentiality"}}}}}}]}
 DATE = {"description": "A date at its true precision: YYYY-MM-DD, YYYY-MM (a month) or YYYY (a year); never pad a month or year with a fake day.",
         "anyOf": [{"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 EVENT_DATE = {"description": "A date (YYYY-MM-DD, YYYY-MM or YYYY), or 'unknown' where the sources state the event but not when.",
@@ -80,7 +81,8 @@ schema = {
   "sources": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": False, "required": ["id"],
       "anyOf": [{"required": ["address"]}, {"required": ["copy"]}, {"required": ["title"]}],
       "properties": {"id": ID, "address": {"type": "string", "format": "uri"}, "title": {"type": "string"}, "publisher": {"type": "string"},
-         "copy": {"type": "string", "description": "Where a stored copy of the source is kept."}, "date": DATE, "note": {"type": "string"}}}},
+         "copy": {"type": "string", "description": "Where a stored copy of the source is kept."}, "date": DATE, "note": {"type": "string"},
+         "confidentiality": {"$ref": "#/$defs/confidentiality"}}}},
   "places": {"type": "array", "items": obj(["id", "name"], {"id": ID, "name": versioned({"type": "string"}, "The place's name."),
       "country": {"$ref": "#/$defs/state"}, "within": REF("a place")}, "A place.")},
   "people": {"type": "array", "items": obj(["id"], dict(AGENT_COMMON, **{"name": versioned({"type": "string"}, "The person's name."),
@@ -106,6 +108,7 @@ schema = {
           "description": "An approximate conversion a source states; kept as the source words it."},
       "payer": REF("who pays"), "beneficiary": REF("who receives"), "date": versioned(DATE, "When."), "event": REF("the event it belongs to"),
       "remedy": REF("the remedy it carries out"), "description": {"type": "string"},
+      "part_of": REF("the amount (a total) this amount is part of; totals and their parts are never added together"),
       "per_beneficiary": {"type": "boolean", "description": "True when the amount is owed to each beneficiary (\"EUR 15,000 to each applicant\")."}}), "An amount of money.")},
   "related_cases": {"type": "array", "items": obj(["title", "relation"], {"title": {"type": "string"},
       "case": {"$ref": "#/$defs/id", "description": "The id of the related case when it is in data/ too."},

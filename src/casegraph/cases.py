@@ -45,7 +45,7 @@ REFERENCE_FIELDS = {
     "actors": "agent", "victims": "agent", "addressees": "agent", "claimants": "agent",
     "beneficiaries": "agent", "beneficiary": "agent", "payer": "agent", "to": "agent",
     "member_of": "agent", "place": "place", "within": "place", "decision": "event",
-    "event": "event", "remedy": "remedy", "source": "source",
+    "event": "event", "remedy": "remedy", "source": "source", "part_of": "money",
 }
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -183,7 +183,7 @@ class _Converter:
             # A significance statement is a literal on the case; its own source, if any,
             # is recorded by a reified version so the literal stays simple to query.
             self.versioned(c, CG.significance, {"versions": [dict(item, value=item["text"])]}
-                           if ("source" in item or "locator" in item) else item["text"],
+                           if ("source" in item or "locator" in item or "confidentiality" in item) else item["text"],
                            ("significance", i), lambda v, _: Literal(str(v)))
         self.sources(data.get("sources", []))
         self.places(data.get("places", []))
@@ -218,6 +218,9 @@ class _Converter:
             if "date" in item:
                 self.add(s, DCTERMS.date, parse_date(item["date"]), path + ("date",))
             self.text(s, SKOS.note, item.get("note"), path + ("note",))
+            if "confidentiality" in item:
+                self.add(s, CG.confidentiality, self.concept("confidentiality", item["confidentiality"]),
+                         path + ("confidentiality",))
 
     def places(self, places: list[dict]) -> None:
         for i, item in enumerate(places):
@@ -380,6 +383,7 @@ class _Converter:
                 self.versioned(m, DCTERMS.date, item["date"], path + ("date",), lambda v, _: parse_date(v))
             self.refs(m, CG.event, item, "event", path, kind="event")
             self.refs(m, CG.forRemedy, item, "remedy", path, kind="remedy")
+            self.refs(m, CG.partOf, item, "part_of", path, kind="money")
             self.text(m, DCTERMS.description, item.get("description"), path + ("description",))
             if item.get("per_beneficiary"):
                 self.add(m, CG.perBeneficiary, Literal(True), path + ("per_beneficiary",))
