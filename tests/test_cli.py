@@ -103,7 +103,7 @@ def test_query_rebuilds_a_stale_store(tmp_project: Path) -> None:
 
 def test_export_turtle_keeps_every_date_at_its_precision(tmp_project: Path) -> None:
     out = tmp_project / "gerasimov.ttl"
-    result = run("export", "--root", str(tmp_project), "--format", "turtle", "-o", str(out))
+    result = run("export", "--root", str(tmp_project), "--format", "turtle", "--audience", "internal", "-o", str(out))
     assert result.exit_code == 0
     graph = Graph().parse(out, format="turtle")
     dates = {o for o in graph.objects() if isinstance(o, Literal) and o.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear)}

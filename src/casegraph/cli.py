@@ -121,32 +121,65 @@ def validate(paths: tuple[Path, ...], root: Path | None, base: str, warnings: bo
     sys.exit(0 if report.conforms else 1)
 
 
+audience_option = click.option(
+    "--audience", type=click.Choice(["public", "partner", "internal"]), default="public", show_default=True,
+    help="Who it is for: only what this audience may see is included; withheld people and organisations "
+         "become pseudonyms (see docs/confidentiality.md).")
+
+
 @main.command(context_settings=CONTEXT)
 @paths_argument
 @root_option
 @base_option
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld"]), default="turtle",
-              show_default=True, help="The RDF format.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads", "csv"]),
+              default="turtle", show_default=True,
+              help="turtle, nt (N-Triples), jsonld (JSON-LD 1.1 with ontology/context.jsonld, framed per case), "
+                   "trig or nquads (a named graph per case plus a dataset metadata graph), csv (one table).")
+@click.option("--case", "cases", multiple=True, metavar="ID",
+              help="Export only this case (repeatable); by default every case read.")
+@audience_option
+@click.option("--table", type=click.Choice(["cases", "findings", "events", "remedies"]), default="cases",
+              show_default=True, help="With --format csv: which table, one row per case, finding, event or remedy.")
+@click.option("--timestamp", is_flag=True,
+              help="State when the export was made in its dataset metadata (trig, nquads): $SOURCE_DATE_EPOCH "
+                   "if set, else now. Off by default, so the same data gives the same bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(paths: tuple[Path, ...], root: Path | None, base: str, fmt: str, output: Path | None) -> None:
-    """Export the cases (default: all of data/) as RDF, to standard output or -o FILE.
+def export(paths: tuple[Path, ...], root: Path | None, base: str, fmt: str, cases: tuple[str, ...], audience: str,
+           table: str, timestamp: bool, output: Path | None) -> None:
+    """Export the cases (default: all of data/) for partners, to standard output or -o FILE.
 
-    The same data always gives the same bytes. A file is written whole or not at all.
+    Only what the --audience may see is exported, and the export is checked against
+    shapes/audience/ before anything is written: if it holds anything above its audience,
+    nothing is written and the command exits 1. Pseudonyms are keyed by .casegraph/pseudonym-key
+    (made on first use) or $CASEGRAPH_PSEUDONYM_KEY. The same data, audience and key always
+    give the same bytes. A file is written whole or not at all.
     """
+    from datetime import datetime, timezone
+
     from .build import build_cases
     from .export import export_graph
+    from .pseudonyms import KEY_ENVIRONMENT_VARIABLE, load_pseudonym_key
     from .vocabulary import load_vocabulary
 
     project = _project(root)
     build = build_cases(_data_paths(project, paths), load_vocabulary(project.ontology), base=_check_base(base))
-    data = export_graph(build, fmt)
+    key = load_pseudonym_key(project.work, override=os.environ.get(KEY_ENVIRONMENT_VARIABLE) or None)
+    created = None
+    if timestamp:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and not epoch.isdigit():
+            raise click.BadParameter(f"$SOURCE_DATE_EPOCH must be seconds since 1970, got '{epoch}'",
+                                     param_hint="--timestamp")
+        created = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    data = export_graph(build, fmt, project=project, audience=audience, cases=cases, table=table,
+                        pseudonym_key=key, created=created)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         _write_whole(output, data)
-        click.echo(f"Wrote {display_path(output)} ({len(data)} bytes)", err=True)
+        click.echo(f"Wrote {display_path(output)} ({len(data)} bytes, {audience} audience)", err=True)
 
 
 def _write_whole(path: Path, data: bytes) -> None:
@@ -178,6 +211,11 @@ def list_stored_queries(root: Path | None) -> None:
     click.echo(f"{len(questions)} questions; run one with: casegraph query NAME --param key=value")
 
 
+endpoint_timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
+    help="How long to wait for each answer of a remote endpoint.")
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument("question")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
@@ -186,19 +224,25 @@ def list_stored_queries(root: Path | None) -> None:
               show_default=True, help="How to print the rows.")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
               help="Case files or folders to answer from (default: data/).")
+@click.option("--endpoint", metavar="URL",
+              help="Ask this SPARQL endpoint (after 'casegraph push') instead of the embedded store. Its default "
+                   "graph must be the union of the named graphs. Credentials come from "
+                   "$CASEGRAPH_ENDPOINT_USER / $CASEGRAPH_ENDPOINT_PASSWORD ($CASEGRAPH_ENDPOINT_AUTH=digest) or "
+                   "~/.config/casegraph/endpoints.toml, never from the command line.")
+@endpoint_timeout_option
 @root_option
 @base_option
-def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Path, ...],
-          root: Path | None, base: str) -> None:
+def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Path, ...], endpoint: str | None,
+          timeout: float, root: Path | None, base: str) -> None:
     """Answer a stored question (a name from 'casegraph queries') or a SPARQL file.
 
     Parameters are bound as RDF terms, never pasted into the query text. The embedded store is
-    rebuilt first if the case files changed since the last build.
+    rebuilt first if the case files changed since the last build; with --endpoint the question
+    goes to that SPARQL endpoint instead (exit code 3 if it cannot answer).
     """
     from .output import format_result
     from .queries import bind_parameters, load_query
     from .vocabulary import load_vocabulary
-    from .workspace import open_project_store
 
     project = _project(root)
     path = Path(question)
@@ -211,15 +255,231 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
             names = ", ".join(q.name for q in list_queries(project.queries))
             raise QueryError(f"no stored question '{question}'; known: {names or 'none'}")
     stored = load_query(path)
-    values = dict(_split_param(p) for p in params)
+    values: dict[str, str] = {}
+    for key, value in map(_split_param, params):
+        if key in values:
+            raise click.BadParameter(f"'{key}' is given twice", param_hint="--param")
+        values[key] = value
     base = _check_base(base)
     states = load_vocabulary(project.ontology).state_iris()
     text = bind_parameters(stored, values, base=base, states=states)
-    state = open_project_store(project, _data_paths(project, data_paths), base=base)
+    if endpoint:
+        if data_paths:
+            raise click.BadParameter("the endpoint answers from what was pushed to it", param_hint="--data")
+        result = _remote_store(endpoint, timeout=timeout).query(text)
+    else:
+        from .workspace import open_project_store
+
+        state = open_project_store(project, _data_paths(project, data_paths), base=base)
+        if state.rebuilt:
+            click.echo("(the case files changed since the last build: rebuilt the embedded store)", err=True)
+        result = state.store.query(text)
+    click.echo(format_result(result, fmt))
+
+
+def _remote_store(endpoint: str, *, timeout: float, update: str | None = None, store: str | None = None):
+    """A remote store for the URLs given, with credentials from the environment or the endpoints file."""
+    from .remote import SparqlEndpointStore, default_config_path, find_credentials
+
+    for name, url in (("--endpoint", endpoint), ("--update-endpoint", update), ("--store-endpoint", store)):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"'{url}' is not an http:// or https:// URL", param_hint=name)
+    config = default_config_path(os.environ)
+    credentials = find_credentials(update or endpoint, environ=os.environ, config_path=config) or \
+        find_credentials(endpoint, environ=os.environ, config_path=config)
+    return SparqlEndpointStore(endpoint, update_url=update, store_url=store, credentials=credentials,
+                               timeout=timeout)
+
+
+def _audience_quads(project: Project, paths: Sequence[Path], base: str, audience: str) -> tuple[list, int]:
+    """The quads ``audience`` may see (checked like an export), and how many cases they hold."""
+    from .build import VOCABULARY_GRAPH, build_cases
+    from .vocabulary import load_vocabulary
+
+    build = build_cases(_data_paths(project, paths), load_vocabulary(project.ontology), base=base)
+    if audience == "internal":
+        return list(build.quads()), len(build.graphs)
+    from .export import check_for_audience
+
+    checked = check_for_audience(build, project=project, audience=audience)
+    graphs = checked.graphs()
+    quads = [(s, p, o, iri) for iri, triples in graphs for s, p, o in triples]
+    quads += [(s, p, o, VOCABULARY_GRAPH) for s, p, o in build.vocabulary.graph]
+    return quads, len(graphs)
+
+
+def _serve_or_push_audience(audience: str, *, shared: bool, include_restricted: bool, where: str) -> None:
+    if shared and audience != "public" and not include_restricted:
+        from .errors import UsageError
+
+        raise UsageError(f"{where} shows everything it holds to whoever can reach it, and --audience {audience} "
+                         "includes facts withheld from the public: use --audience public, or add "
+                         "--include-restricted if it is meant for that audience")
+
+
+@main.command(context_settings=CONTEXT)
+@paths_argument
+@click.option("--endpoint", required=True, metavar="URL", help="The remote store's SPARQL query endpoint.")
+@click.option("--update-endpoint", metavar="URL", help="Its SPARQL update endpoint (default: --endpoint).")
+@click.option("--store-endpoint", metavar="URL",
+              help="Its Graph Store Protocol endpoint, to upload graphs by HTTP PUT (needed for Virtuoso: "
+                   "/sparql-graph-crud or /sparql-graph-crud-auth).")
+@click.option("--audience", type=click.Choice(["public", "partner", "internal"]), default="public", show_default=True,
+              help="Who may read the remote store: only what this audience may see is pushed (checked like an "
+                   "export; see docs/confidentiality.md).")
+@click.option("--include-restricted", is_flag=True,
+              help="Allow --audience partner or internal: the remote store is meant for that audience.")
+@endpoint_timeout_option
+@root_option
+@base_option
+def push(paths: tuple[Path, ...], endpoint: str, update_endpoint: str | None, store_endpoint: str | None,
+         audience: str, include_restricted: bool, timeout: float, root: Path | None, base: str) -> None:
+    """Put the built graph (default: all of data/) into a remote SPARQL store.
+
+    Each case's named graph and the vocabulary graph are replaced whole; case graphs of this
+    project (under --base) that are no longer in the build are dropped. The new graphs are
+    uploaded beside the old ones and swapped in only once complete, so a failed push leaves
+    the remote graphs as they were. Credentials come from the environment or the endpoints
+    file, as for 'casegraph query --endpoint'. Exit code 3 if the endpoint fails.
+    """
+    from .remote import push_graphs
+
+    project = _project(root)
+    base = _check_base(base)
+    _serve_or_push_audience(audience, shared=True, include_restricted=include_restricted, where="a remote store")
+    quads, n = _audience_quads(project, paths, base, audience)
+    store = _remote_store(endpoint, timeout=timeout, update=update_endpoint, store=store_endpoint)
+    report = push_graphs(store, quads, base=base)
+    click.echo(f"Pushed {n} case{'s' if n != 1 else ''} and the vocabulary ({report.triples} triples in "
+               f"{report.graphs} graphs) to {endpoint} in {report.seconds:.1f} s.")
+    if report.dropped:
+        click.echo(f"Dropped {len(report.dropped)} case graph(s) no longer in the build: {', '.join(report.dropped)}")
+    if not report.union_default_graph:
+        click.echo("Warning: the endpoint's default graph does not show the named graphs, so the stored questions "
+                   "will find nothing there. Start Oxigraph with --union-default-graph (Virtuoso's default graph "
+                   "is already the union).", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@paths_argument
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but a loopback address lets others on the network in.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--writable", is_flag=True,
+              help="Accept SPARQL updates, on a scratch copy of the store that is dropped when the server stops.")
+@click.option("--audience", type=click.Choice(["public", "partner", "internal"]), default="internal", show_default=True,
+              help="Who the endpoint is for; on loopback (the default host) the analyst sees everything. "
+                   "Any other host needs --audience public, or --include-restricted.")
+@click.option("--include-restricted", is_flag=True,
+              help="With a --host other than loopback: allow --audience partner or internal.")
+@root_option
+@base_option
+def serve(paths: tuple[Path, ...], host: str, port: int, writable: bool, audience: str, include_restricted: bool,
+          root: Path | None, base: str) -> None:
+    """Serve the built graph (default: all of data/) as a SPARQL endpoint with a web query page.
+
+    Runs Oxigraph's server (pip install oxigraph) on the embedded store, rebuilt first if the
+    case files changed, read-only unless --writable, with the union of the case graphs as
+    default graph, so 'casegraph query NAME --endpoint URL/query' works against it. Stop it
+    with Ctrl-C.
+    """
+    import ipaddress
+    import signal
+
+    from .serve import start_server
+    from .workspace import open_project_store
+
+    project = _project(root)
+    base = _check_base(base)
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    _serve_or_push_audience(audience, shared=not loopback, include_restricted=include_restricted,
+                            where=f"an endpoint on {host}")
+    if audience == "internal":
+        state = open_project_store(project, _data_paths(project, paths), base=base)
+        del state  # only its freshness matters; release the store for the server
+        store_path = project.work / "store"
+    else:
+        from .store import write_embedded_store
+
+        store_path = project.work / f"store-{audience}"
+        write_embedded_store(store_path, _audience_quads(project, paths, base, audience)[0])
+    server = start_server(store_path, host=host, port=port, writable=writable)
+    # Stopped by SIGTERM too (not only Ctrl-C), the server must not outlive this command.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    mode = "read-write (a scratch copy)" if writable else "read-only"
+    click.echo(f"Serving the casegraph store {mode} for the {audience} audience at {server.url}")
+    click.echo(f"SPARQL endpoint: {server.query_url}" + (f"  (updates: {server.update_url})" if writable else ""))
+    click.echo("Press Ctrl-C to stop.", err=True)
+    try:
+        status = server.wait()
+    except KeyboardInterrupt:
+        status = 0
+    finally:
+        server.stop()
+    if status not in (0, -signal.SIGTERM, 128 + signal.SIGTERM):
+        click.echo(f"Error: the Oxigraph server stopped with status {status}", err=True)
+        sys.exit(3)
+
+
+@main.command(context_settings=CONTEXT)
+@paths_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write the site into (made if missing; an earlier report there is replaced).")
+@audience_option
+@root_option
+@base_option
+def report(paths: tuple[Path, ...], output: Path, audience: str, root: Path | None, base: str) -> None:
+    """Write a static report site: the corpus at a glance, comparative charts, a page per case,
+    article and State.
+
+    Every fact shown is the answer of a stored question in queries/, asked of what the --audience
+    may see (filtered and checked exactly as for export; public by default, since a report is made
+    to be shared). The site works offline, opened from disk or served by any web server. Open
+    DIR/index.html.
+    """
+    from .build import build_cases
+    from .pseudonyms import KEY_ENVIRONMENT_VARIABLE, load_pseudonym_key
+    from .report import build_report
+    from .vocabulary import load_vocabulary
+
+    project = _project(root)
+    build = build_cases(_data_paths(project, paths), load_vocabulary(project.ontology), base=_check_base(base))
+    key = load_pseudonym_key(project.work, override=os.environ.get(KEY_ENVIRONMENT_VARIABLE) or None)
+    result = build_report(build, project, output, audience=audience, pseudonym_key=key)
+    hidden = f"; {len(result.withheld_cases)} above this audience left out" if result.withheld_cases else ""
+    click.echo(f"Wrote a report for the {audience} audience to {display_path(output)}: {result.cases} cases, "
+               f"{len(result.charts)} charts, {result.pages} pages{hidden} ({result.seconds:.1f} s). "
+               f"Open {display_path(output / 'index.html')}")
+
+
+@main.command(context_settings=CONTEXT)
+@paths_argument
+@root_option
+@base_option
+def stats(paths: tuple[Path, ...], root: Path | None, base: str) -> None:
+    """Print the corpus at a glance: cases, forums, States, articles, years covered.
+
+    The same summary as the report's index, from the same stored questions (report-summary,
+    report-cases, report-states, report-articles), asked of the embedded store (rebuilt first
+    if the case files changed).
+    """
+    from .report.questions import Questions
+    from .stats import corpus_summary, format_summary
+    from .vocabulary import load_vocabulary
+    from .workspace import open_project_store
+
+    project = _project(root)
+    base = _check_base(base)
+    state = open_project_store(project, _data_paths(project, paths), base=base)
     if state.rebuilt:
         click.echo("(the case files changed since the last build: rebuilt the embedded store)", err=True)
-    result = state.store.query(text)
-    click.echo(format_result(result, fmt))
+    questions = Questions(state.store, project.queries, base=base,
+                          states=load_vocabulary(project.ontology).state_iris())
+    click.echo(format_summary(corpus_summary(questions)))
 
 
 def _split_param(text: str) -> tuple[str, str]:

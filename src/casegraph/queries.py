@@ -12,9 +12,10 @@ lines starting with ``#+``, holding YAML (after CLARIAH/grlc)::
 
 Each parameter binds the SPARQL variable of the same name (``-`` becomes ``_``) to an RDF
 term: a case id becomes the case's IRI, an article its concept IRI, a date a typed literal.
-Values are never pasted into the query: they are turned into RDF terms, serialised by rdflib
-(which escapes them), and joined to the query's outermost group as a ``VALUES`` block, so
-every store, embedded or remote, sees the same bound query.
+Values are never pasted into the query: they are turned into RDF terms, written with every
+special character escaped (:func:`sparql_term`; identifiers are percent-encoded into IRIs), and
+joined to the query's outermost group as a ``VALUES`` block, so every store, embedded or remote,
+sees the same bound query.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from rdflib.term import Node
 from .errors import QueryError
 from .namespaces import XSD, article_iri, vocab_concept
 
-__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "PARAMETER_TYPES"]
+__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "inject_values",
+           "sparql_term", "PARAMETER_TYPES"]
 
 #: Parameter types and what a value of each becomes.
 PARAMETER_TYPES = {
@@ -49,6 +51,7 @@ PARAMETER_TYPES = {
 }
 
 _HEADER_KEYS = {"title", "description", "params", "columns", "notes"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_KEYS = {"type", "required", "example", "description", "scheme"}
 
 
@@ -121,15 +124,38 @@ def load_query(path: Path) -> StoredQuery:
                          f"known: {', '.join(sorted(_HEADER_KEYS))}", path=path, line=first_line)
     if "title" not in header:
         raise QueryError("the header has no title", path=path, line=first_line)
-    parameters = [_parameter(path, first_line, name, spec) for name, spec in (header.get("params") or {}).items()]
+    params = header.get("params") or {}
+    if not isinstance(params, dict):
+        raise QueryError("params must be a mapping of parameter name to {type: ..., required: ...}",
+                         path=path, line=first_line)
+    parameters = [_parameter(path, first_line, name, spec) for name, spec in params.items()]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    for parameter in parameters:
+        if not re.search(rf"[?$]{re.escape(parameter.variable)}(?![A-Za-z0-9_])", body):
+            raise QueryError(f"parameter '{parameter.name}' binds ?{parameter.variable}, which the query "
+                             "does not use: the value would be ignored", path=path, line=first_line)
     return StoredQuery(
         name=path.stem, path=path, title=str(header["title"]),
         description=str(header.get("description", "")).strip(), text=text, parameters=parameters,
-        columns=[str(c) for c in header.get("columns") or []], notes=str(header.get("notes", "")).strip(),
+        columns=_columns(path, first_line, header.get("columns")), notes=str(header.get("notes", "")).strip(),
     )
 
 
-def _parameter(path: Path, line: int | None, name: str, spec: Any) -> Parameter:
+def _columns(path: Path, line: int | None, columns: Any) -> list[str]:
+    if columns is None:
+        return []
+    if not isinstance(columns, list):
+        raise QueryError("columns must be a list such as [case_id, article]", path=path, line=line)
+    for column in columns:
+        if not isinstance(column, str) or not _NAME.fullmatch(column):
+            hint = " (YAML reads on, off, yes and no as true or false: quote it)" if isinstance(column, bool) else ""
+            raise QueryError(f"columns: {column!r} is not a SPARQL variable name{hint}", path=path, line=line)
+    return columns
+
+
+def _parameter(path: Path, line: int | None, name: Any, spec: Any) -> Parameter:
+    if not isinstance(name, str) or not _NAME.fullmatch(name.replace("-", "_")):
+        raise QueryError(f"parameter {name!r}: a name is letters, digits, - and _", path=path, line=line)
     if not isinstance(spec, dict):
         raise QueryError(f"parameter '{name}' must be a mapping (type: ..., required: ...)", path=path, line=line)
     unknown = set(spec) - _PARAM_KEYS
@@ -236,11 +262,36 @@ def inject_values(text: str, terms: Mapping[str, Node]) -> str:
         return text
     names = list(terms)
     block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + \
-            " ".join(terms[n].n3() for n in names) + ") }\n"
+            " ".join(sparql_term(terms[n]) for n in names) + ") }\n"
     position = _outer_group(text)
     if position is None:
         raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
     return text[: position + 1] + "\n  " + block + text[position + 1:]
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def sparql_term(term: Node) -> str:
+    """An IRI or literal written for a SPARQL query, every special character escaped.
+
+    Literals are always one-line, double-quoted strings with the escapes of the SPARQL grammar
+    (a raw tab or newline would reach some parsers altered: rdflib expands tabs).
+
+    Raises:
+        QueryError: an IRI holds a character IRIs may not (values are percent-encoded before).
+    """
+    if isinstance(term, Literal):
+        text = "".join(_ESCAPES.get(c, c) for c in str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != str(XSD.string):
+            return f'"{text}"^^{sparql_term(URIRef(term.datatype))}'
+        return f'"{text}"'
+    if isinstance(term, URIRef) and not _IRI_FORBIDDEN.search(str(term)):
+        return f"<{term}>"
+    raise QueryError(f"cannot bind {term!r}: not a literal or a well-formed IRI")
 
 
 _TOKEN = re.compile(

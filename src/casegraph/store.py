@@ -9,6 +9,7 @@ reaches a store (see :func:`casegraph.queries.bind_parameters`), the same way fo
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from rdflib.term import Node
 from .errors import QueryError
 
 __all__ = ["QueryResult", "Store", "EmbeddedStore", "RdflibStore", "write_embedded_store", "nquads"]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass
@@ -41,10 +44,26 @@ class Store(Protocol):
         ...
 
 
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: Node) -> str:
+    """A term in N-Triples syntax. rdflib's ``n3()`` writes multi-line literals in Turtle's
+    triple quotes, which N-Triples and N-Quads do not allow, so literals are written here."""
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return term.n3()
+
+
 def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Iterable[str]:
     """N-Quads lines for rdflib terms (the fastest way into pyoxigraph)."""
     for s, p, o, g in quads:
-        yield f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"
+        yield f"{s.n3()} {p.n3()} {nt_term(o)} {g.n3()} .\n"
 
 
 def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
@@ -95,8 +114,8 @@ class EmbeddedStore:
             raise QueryError(f"the query does not parse: {error}") from None
         except OSError as error:
             raise QueryError(f"the embedded store failed: {error}") from None
-        if isinstance(answer, bool):
-            return QueryResult([], boolean=answer)
+        if isinstance(answer, (bool, self._ox.QueryBoolean)):  # pyoxigraph 0.5 answers ASK with QueryBoolean
+            return QueryResult([], boolean=bool(answer))
         if not isinstance(answer, self._ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries give rows; use export for graphs")
         columns = [v.value for v in answer.variables]
@@ -114,6 +133,10 @@ class EmbeddedStore:
         if isinstance(term, ox.Literal):
             if term.language:
                 return Literal(term.value, lang=term.language)
+            if term.datatype.value == _XSD_STRING:
+                # A simple literal, as SPARQL JSON results and rdflib write it: the same term
+                # whichever store answered (RDF 1.1: "x" and "x"^^xsd:string are one literal).
+                return Literal(term.value)
             return Literal(term.value, datatype=URIRef(term.datatype.value))
         raise QueryError(f"unsupported term in results: {term!r}")
 
@@ -127,7 +150,10 @@ class RdflibStore:
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            answer = self.dataset.query(sparql)
+            with warnings.catch_warnings():
+                # rdflib 7's Dataset.query calls its own deprecated default_context; not ours to fix.
+                warnings.filterwarnings("ignore", "Dataset.default_context is deprecated", DeprecationWarning)
+                answer = self.dataset.query(sparql)
         except Exception as error:  # pyparsing and rdflib raise several unrelated types
             raise QueryError(f"the query failed: {error}") from None
         if answer.type == "ASK":
