@@ -1,0 +1,150 @@
+"""The fast paths give exactly what the plain ones give: the same graph as convert.py, the same
+JSON Schema verdict as jsonschema, the same SHACL results as pyshacl."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+from rdflib import BNode
+
+from casegraph.build import build_cases
+from casegraph.cases import case_schema, load_cases
+from casegraph.fastconvert import convert_case_fast
+from casegraph.fastschema import compile_schema
+from casegraph.namespaces import DEFAULT_BASE
+from casegraph.parallel import build_and_validate
+from casegraph.validate import validate_build, validate_graph
+
+from .conftest import FIXTURES, ROOT
+
+
+def _generated(tmp_path: Path, count: int = 60) -> Path:
+    spec = importlib.util.spec_from_file_location("cg_generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(count, tmp_path / "generated")
+    return tmp_path / "generated"
+
+
+def _key(r) -> tuple:
+    shape = "_:shape" if isinstance(r.source_shape, BNode) else str(r.source_shape)
+    return (r.severity, r.message, str(r.focus_node), str(r.result_path), str(r.value), str(r.constraint),
+            str(r.problem), shape)
+
+
+def _sources(project, tmp_path):
+    return [[project.data], [_generated(tmp_path)], [FIXTURES / "valid"], [FIXTURES / "queries"],
+            [FIXTURES / "invalid" / "undefined-article.yaml"]]
+
+
+def test_fast_converter_makes_the_same_graph(project, vocabulary, tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from casegraph.convert import convert_case
+
+    states = vocabulary.state_iris()
+    for paths in _sources(project, tmp_path):
+        for case in load_cases(paths):
+            slow = convert_case(case, base=DEFAULT_BASE, states=states)
+            fast = convert_case_fast(case, base=DEFAULT_BASE, states=states)
+            plain = "".join(f"{s.n3()} {p.n3()} {o.n3()} {slow.iri.n3()} .\n" for s, p, o in slow.triples)
+            assert set(ox.parse(fast.nquads().encode(), format=ox.RdfFormat.N_QUADS)) == \
+                set(ox.parse(plain.encode(), format=ox.RdfFormat.N_QUADS)), case.case_id
+
+
+def test_fast_schema_check_agrees_with_jsonschema(project, tmp_path) -> None:
+    from jsonschema import Draft202012Validator
+
+    check = compile_schema(case_schema())
+    assert check is not None
+    validator = Draft202012Validator(case_schema())
+    rng = random.Random(6)
+    values = [1, "x", None, True, [], {}, 1.5, "2007-13-45", "XX", [1], {"a": 1}, -1, "", "KZ", "violation"]
+
+    def mutate(data):
+        data = copy.deepcopy(data)
+        node = data
+        for _ in range(8):
+            if isinstance(node, dict) and node:
+                key = rng.choice(list(node))
+                if rng.random() < 0.3 or not isinstance(node[key], (dict, list)):
+                    node[key] = rng.choice(values)
+                    return data
+                node = node[key]
+            elif isinstance(node, list) and node:
+                i = rng.randrange(len(node))
+                if rng.random() < 0.3 or not isinstance(node[i], (dict, list)):
+                    node[i] = rng.choice(values + [node[0]])
+                    return data
+                node = node[i]
+        if isinstance(node, dict):
+            node[rng.choice(["bogus", "id", "date", "versions"])] = rng.choice(values)
+        return data
+
+    cases = load_cases([project.data, _generated(tmp_path)])
+    for case in cases:
+        assert check(case.data)
+        for _ in range(15):
+            mutated = mutate(case.data)
+            assert check(mutated) == validator.is_valid(mutated)
+
+
+def test_fast_validation_equals_pyshacl(project, vocabulary, tmp_path) -> None:
+    for paths in _sources(project, tmp_path):
+        build = build_cases(paths, vocabulary)
+        fast = validate_build(build, project.shapes)
+        slow = validate_build(build, project.shapes, engine="pyshacl")
+        assert [_key(r) for r in fast.results] == [_key(r) for r in slow.results], paths
+
+
+def test_fast_validation_finds_each_defect_as_pyshacl(gerasimov_build, project) -> None:
+    from casegraph.fastshacl import Index, compile_shapes
+    from casegraph.fastvalidate import to_validation_result
+    from casegraph.validate import load_shapes
+
+    from .test_validate import _broken_gerasimov
+
+    graph = _broken_gerasimov(gerasimov_build)
+    shapes, _ = load_shapes(project.shapes)
+    compiled = compile_shapes(shapes, gerasimov_build.vocabulary.graph)
+    raw = compiled.validate(Index.from_graph(graph), Index())
+    locations = gerasimov_build.locations()
+    ours = sorted(_key(to_validation_result(r, shapes, locations)) for r in raw)
+    theirs = sorted(_key(r) for r in validate_graph(graph, project.shapes, locations=locations).results)
+    assert sorted(set(ours)) == sorted(set(theirs))
+
+
+def test_parallel_build_equals_plain_build(project, vocabulary, tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from casegraph.store import nquads
+
+    folder = _generated(tmp_path, 120)
+    report = build_and_validate([folder, project.data], ontology=vocabulary, shapes_folder=project.shapes,
+                                store_path=tmp_path / "store", base=DEFAULT_BASE, workers=2, chunk_size=25)
+    build = build_cases([folder, project.data], vocabulary)
+    assert report.case_count == len(build.graphs)
+    assert report.triple_count == build.triple_count
+    slow = validate_build(build, project.shapes, engine="pyshacl")
+    assert [_key(r) for r in report.results] == [_key(r) for r in slow.results]
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    # Both through a store: Oxigraph keeps numbers in canonical form (13000.0 -> 13000).
+    expected = ox.Store()
+    expected.load("".join(nquads(build.quads())).encode(), format=ox.RdfFormat.N_QUADS)
+    assert set(store) == set(expected)
+
+
+def test_parallel_build_reports_problems_like_load_cases(vocabulary, tmp_path) -> None:
+    from casegraph.errors import CaseDataError
+
+    folder = FIXTURES / "invalid"
+    with pytest.raises(CaseDataError) as plain:
+        load_cases([folder])
+    with pytest.raises(CaseDataError) as fast:
+        build_and_validate([folder], ontology=vocabulary, shapes_folder=None, store_path=None,
+                           base=DEFAULT_BASE, validate=False, workers=1)
+    assert [str(p) for p in fast.value.problems] == [str(p) for p in plain.value.problems]
