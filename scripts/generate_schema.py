@@ -56,6 +56,7 @@ AGENT_COMMON = {"id": ID, "roles": {"type": "array", "uniqueItems": True, "items
     "alias": {"type": "array", "items": {"type": "string"}}, "description": {"type": "string"},
     "member_of": REF("an organisation"), "same_as": {"type": "array", "items": {"type": "string", "format": "uri"}, "description": "IRIs of the same agent elsewhere (Wikidata ...)."}}
 MONEY_CORE = {"amount": {"type": "number", "minimum": 0}, "currency": {"$ref": "#/$defs/currency"}, "as_stated": {"type": "string"}}
+CONVERSION = obj(["amount", "currency", "as_stated"], MONEY_CORE, "An approximate conversion a source states; kept as the source words it.")
 schema = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "https://w3id.org/casegraph/schema/case.schema.json",
@@ -88,7 +89,7 @@ schema = {
   "people": {"type": "array", "items": obj(["id"], dict(AGENT_COMMON, **{"name": versioned({"type": "string"}, "The person's name."),
       "relation": {"type": "object", "additionalProperties": False, "required": ["to", "as"], "properties": {"to": REF("a person"), "as": versioned({"type": "string"}, "The relationship in the source's words.")}}}), "A person; give a name or a description.")},
   "organisations": {"type": "array", "items": obj(["id", "name"], dict(AGENT_COMMON, **{"name": versioned({"type": "string"}, "The organisation's name."),
-      "kind": {"enum": notations("agent-kind")}, "member_count": {"type": "integer", "minimum": 0}}), "An organisation, unit, body or group.")},
+      "kind": {"enum": notations("agent-kind")}, "member_count": versioned({"type": "integer", "minimum": 0}, "How many members, or each count a source states.")}), "An organisation, unit, body or group.")},
   "acts": {"type": "array", "items": EVENT, "description": "Who did what to whom."},
   "harms": {"type": "array", "items": EVENT, "description": "Injuries, symptoms, diagnoses, hospital stays, medical examinations."},
   "domestic_proceedings": {"type": "array", "items": EVENT},
@@ -97,15 +98,16 @@ schema = {
       "claimants": REFS("the people or organisations who made the claim"), "summary": {"type": "string"}}, "What the applicant alleged under one article.")},
   "findings": {"type": "array", "items": obj(["article", "outcome", "decision"], {"article": {"$ref": "#/$defs/article"},
       "taken_with": {"type": "array", "items": {"$ref": "#/$defs/article"}}, "outcome": {"enum": notations("outcome")},
-      "decision": REF("the international proceeding (kind decision) that made the finding"), "reasoning": {"type": "string"}, "vote": {"type": "string"}},
+      "decision": REF("the international proceeding (kind decision) that made the finding"), "reasoning": {"type": "string"}, "vote": versioned({"type": "string"}, "The vote as the source gives it, or each version.")},
       "The forum's conclusion on one article.")},
   "remedies": {"type": "array", "items": obj(["id", "kind", "status"], {"id": ID, "kind": {"enum": notations("remedy-kind")},
       "decision": REF("the decision that called for it"), "text": {"type": "string"}, "beneficiaries": REFS("beneficiaries"),
       "status": {"enum": notations("implementation-status")}, "status_note": {"type": "string"},
       "implementation": {"type": "array", "items": EVENT}}, "A remedy the forum called for.")},
   "money": {"type": "array", "items": obj(["id", "role", "amount", "currency"], dict(MONEY_CORE, **{"id": ID, "role": {"enum": notations("money-role")},
-      "approximately": {"type": "object", "additionalProperties": False, "required": ["amount", "currency", "as_stated"], "properties": MONEY_CORE,
-          "description": "An approximate conversion a source states; kept as the source words it."},
+      "amount": versioned(MONEY_CORE["amount"], "The amount, or each amount a source states for it."),
+      "approximately": {"description": "An approximate conversion a source states (never one computed here); a list where a source gives several (GBP and USD); or versions of one conversion where sources convert differently.",
+          "anyOf": [CONVERSION, {"type": "array", "minItems": 1, "items": CONVERSION}, versioned(CONVERSION, "")["anyOf"][1]]},
       "payer": REF("who pays"), "beneficiary": REF("who receives"), "date": versioned(DATE, "When."), "event": REF("the event it belongs to"),
       "remedy": REF("the remedy it carries out"), "description": {"type": "string"},
       "part_of": REF("the amount (a total) this amount is part of; totals and their parts are never added together"),

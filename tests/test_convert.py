@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from casegraph.namespaces import CG, DCTERMS, SCHEMA, XSD
+from casegraph.build import build_cases
+from casegraph.namespaces import CG, DCTERMS, PROV, SCHEMA, XSD
+
+from .conftest import FIXTURES
 
 CASE = "https://w3id.org/casegraph/id/case/gerasimov-v-kazakhstan"
 
@@ -82,3 +86,46 @@ def test_facts_name_their_sources(gerasimov_build) -> None:
     # Every node of the case is tied to the case, and so to its sources.
     nodes = {s for s in g.subjects() if str(s).startswith(CASE + "/")}
     assert all((n, CG.inCase, URIRef(CASE)) in g for n in nodes)
+
+
+VERSIONED = "https://w3id.org/casegraph/id/case/versioned-figures-v-testland"
+
+
+@pytest.fixture(scope="module")
+def versioned_graph(vocabulary):
+    return build_cases([FIXTURES / "valid" / "versioned-figures-v-testland.yaml"], vocabulary).data_graph()
+
+
+def _versions(g, node, prop) -> dict:
+    """value -> the source id of each stated version of node's prop."""
+    return {g.value(v, RDF.object): str(g.value(v, PROV.wasDerivedFrom)).rsplit("/", 1)[-1]
+            for v in g.subjects(RDF.subject, node) if g.value(v, RDF.predicate) == prop}
+
+
+def test_member_count_vote_and_amount_keep_their_versions(versioned_graph) -> None:
+    g = versioned_graph
+    group = URIRef(f"{VERSIONED}/agent/complainants")
+    count = lambda n: Literal(n, datatype=XSD.nonNegativeInteger)  # noqa: E731
+    assert _versions(g, group, CG.memberCount) == {count(15): "report-a", count(14): "report-b"}
+    assert set(g.objects(group, CG.memberCount)) == {count(15), count(14)}
+    finding = URIRef(f"{VERSIONED}/finding/decision/uncat-2-1")
+    assert _versions(g, finding, CG.vote) == {Literal("unanimous"): "report-a", Literal("9-1"): "report-b"}
+    award = URIRef(f"{VERSIONED}/money/award")
+    amount = lambda text: Literal(text, datatype=XSD.decimal)  # noqa: E731
+    assert _versions(g, award, SCHEMA.value) == {amount("2955000.0"): "report-a", amount("2900000.0"): "report-b"}
+    stated = {str(g.value(v, CG.asStated)) for v in g.objects(award, CG.statedVersion)}
+    assert stated == {"EUR 2,955,000", "EUR 2.9m"}
+
+
+def test_conversions_as_a_list_and_as_versions(versioned_graph) -> None:
+    g = versioned_graph
+    award = URIRef(f"{VERSIONED}/money/award")
+    conversions = {(str(g.value(a, SCHEMA.currency)), g.value(a, SCHEMA.value).toPython(), str(g.value(a, CG.asStated)))
+                   for a in g.objects(award, CG.approximately)}
+    assert conversions == {("GBP", 2600000, "GBP 2.6m"), ("USD", 3500000, "USD 3.5m")}
+    assert not _versions(g, award, CG.approximately)  # two currencies, not a conflict
+    settlement = URIRef(f"{VERSIONED}/money/settlement")
+    versions = _versions(g, settlement, CG.approximately)
+    assert {(g.value(a, SCHEMA.value).toPython(), source) for a, source in versions.items()} == \
+        {(440000, "report-a"), (450000, "report-b")}
+    assert set(g.objects(settlement, SCHEMA.value)) == {Literal("3000000.0", datatype=XSD.decimal)}

@@ -153,3 +153,37 @@ def test_pyrudof_agrees_on_the_whole_corpus(data_build, project, tmp_path) -> No
     ours = {_key(r.focus_node, r.result_path, r.constraint)
             for r in validate_graph(graph, project.shapes).results if r.severity == "error"}
     assert _pyrudof_violations(graph, project.shapes, tmp_path) == ours
+
+
+VERSIONED = FIXTURES / "valid" / "versioned-figures-v-testland.yaml"
+
+
+def test_versions_of_counts_amounts_conversions_and_votes_conform(project, vocabulary) -> None:
+    report = validate_build(build_cases([VERSIONED], vocabulary), project.shapes)
+    assert report.conforms
+    assert not [r for r in report.results if r.severity == "error"]
+
+
+def _unversioned_figures(vocabulary):
+    """The versioned fixture with a second, unexplained amount and counts stripped of versions."""
+    build = build_cases([VERSIONED], vocabulary)
+    graph = build.data_graph()
+    case = "https://w3id.org/casegraph/id/case/versioned-figures-v-testland"
+    settlement = URIRef(f"{case}/money/settlement")
+    graph.add((settlement, SCHEMA.value, Literal("3100000.0", datatype=XSD.decimal)))  # a second, unexplained amount
+    group = URIRef(f"{case}/agent/complainants")
+    for version in list(graph.objects(group, CG.statedVersion)):  # counts left without their versions
+        graph.remove((group, CG.statedVersion, version))
+    return build, graph, settlement, group
+
+
+def test_several_amounts_or_counts_without_versions_are_violations(project, vocabulary) -> None:
+    build, graph, settlement, group = _unversioned_figures(vocabulary)
+    single = {"https://w3id.org/casegraph/shapes#SingleAmountShape",
+              "https://w3id.org/casegraph/shapes#SingleMemberCountShape"}
+    # The data graph alone lacks the vocabulary, so only the results of these two shapes count.
+    found = lambda g: {(str(r.focus_node), str(r.source_shape)) for r in validate_graph(g, project.shapes).results  # noqa: E731
+                       if r.severity == "error" and str(r.source_shape) in single}
+    assert not found(build.data_graph())
+    assert found(graph) == {(str(settlement), "https://w3id.org/casegraph/shapes#SingleAmountShape"),
+                            (str(group), "https://w3id.org/casegraph/shapes#SingleMemberCountShape")}

@@ -124,6 +124,9 @@ class _Converter:
                 self.add(s, p, obj, vpath)
                 statement = URIRef(f"{s}/version/{path[-1]}-{i}")
                 self.locate(statement, vpath)
+                # A forward link, so shapes (predicate paths only) can allow several values
+                # of a single-valued property exactly where they are stated versions.
+                self.add(s, CG.statedVersion, statement, vpath)
                 self.add(statement, RDF.type, CG.StatedVersion)
                 self.add(statement, RDF.subject, s)
                 self.add(statement, RDF.predicate, p)
@@ -252,9 +255,8 @@ class _Converter:
             self.text(a, DCTERMS.description, item.get("description"), path + ("description",))
             if "kind" in item:
                 self.add(a, CG.agentKind, self.concept("agent-kind", item["kind"]), path + ("kind",))
-            if "member_count" in item:
-                self.add(a, CG.memberCount, Literal(item["member_count"], datatype=XSD.nonNegativeInteger),
-                         path + ("member_count",))
+            self.versioned(a, CG.memberCount, item.get("member_count"), path + ("member_count",),
+                           lambda v, _: Literal(v, datatype=XSD.nonNegativeInteger))
             self.refs(a, SCHEMA.memberOf, item, "member_of", path)
             for j, iri in enumerate(item.get("same_as", [])):
                 self.add(a, OWL.sameAs, URIRef(iri), path + ("same_as", j))
@@ -336,7 +338,7 @@ class _Converter:
             self.add(f, CG.outcome, self.concept("outcome", item["outcome"]), path + ("outcome",))
             self.add(f, CG.decision, self.node("event", item["decision"]), path + ("decision",))
             self.text(f, CG.reasoning, item.get("reasoning"), path + ("reasoning",))
-            self.text(f, CG.vote, item.get("vote"), path + ("vote",))
+            self.versioned(f, CG.vote, item.get("vote"), path + ("vote",), lambda v, _: Literal(str(v)))
             self.provenance(f, item, path)
 
     def remedies(self, remedies: list[dict]) -> None:
@@ -366,17 +368,10 @@ class _Converter:
             self.add(self.case_node, CG.money, m)
             self.add(m, RDF.type, CG.MonetaryAmount)
             self.add(m, CG.moneyRole, self.concept("money-role", item["role"]), path + ("role",))
-            self.add(m, SCHEMA.value, _decimal(item["amount"]), path + ("amount",))
+            self.versioned(m, SCHEMA.value, item["amount"], path + ("amount",), lambda v, _: _decimal(v))
             self.add(m, SCHEMA.currency, Literal(item["currency"]), path + ("currency",))
             if "approximately" in item:
-                approx_item = item["approximately"]
-                approx = URIRef(f"{m}/approximately")
-                self.locate(approx, path + ("approximately",))
-                self.add(m, CG.approximately, approx, path + ("approximately",))
-                self.add(approx, RDF.type, CG.ApproximateAmount)
-                self.add(approx, SCHEMA.value, _decimal(approx_item["amount"]), path + ("approximately", "amount"))
-                self.add(approx, SCHEMA.currency, Literal(approx_item["currency"]), path + ("approximately", "currency"))
-                self.text(approx, CG.asStated, approx_item["as_stated"], path + ("approximately", "as_stated"))
+                self.approximations(m, item["approximately"], path + ("approximately",))
             self.refs(m, CG.payer, item, "payer", path)
             self.refs(m, CG.beneficiary, item, "beneficiary", path)
             if "date" in item:
@@ -388,6 +383,32 @@ class _Converter:
             if item.get("per_beneficiary"):
                 self.add(m, CG.perBeneficiary, Literal(True), path + ("per_beneficiary",))
             self.provenance(m, item, path)
+
+    def approximations(self, m: URIRef, value: Any, path: JsonPath) -> None:
+        """One conversion, a list of them (one per currency), or versions of one conversion."""
+        if isinstance(value, dict) and "versions" in value:
+            counter = iter(range(1, len(value["versions"]) + 1))
+
+            def make(conversion: dict, _version: dict) -> URIRef:
+                i = next(counter)
+                return self.approximation(m, conversion, path + ("versions", i - 1, "value"), f"approximately-{i}")
+
+            self.versioned(m, CG.approximately, value, path, make)
+        elif isinstance(value, list):
+            for i, conversion in enumerate(value, start=1):
+                approx = self.approximation(m, conversion, path + (i - 1,), f"approximately-{i}")
+                self.add(m, CG.approximately, approx, path + (i - 1,))
+        else:
+            self.add(m, CG.approximately, self.approximation(m, value, path, "approximately"), path)
+
+    def approximation(self, m: URIRef, item: dict, path: JsonPath, local: str) -> URIRef:
+        approx = URIRef(f"{m}/{local}")
+        self.locate(approx, path)
+        self.add(approx, RDF.type, CG.ApproximateAmount)
+        self.add(approx, SCHEMA.value, _decimal(item["amount"]), path + ("amount",))
+        self.add(approx, SCHEMA.currency, Literal(item["currency"]), path + ("currency",))
+        self.provenance(approx, item, path)  # as_stated, and the source where one is named
+        return approx
 
     def documents(self, documents: list[dict]) -> None:
         for i, item in enumerate(documents):

@@ -8,7 +8,8 @@ content. This module compiles the shapes graph once and evaluates it that way.
 It implements only what the shapes use (targets ``sh:targetClass``/``targetSubjectsOf``/
 ``targetNode``/``targetObjectsOf``; predicate paths; ``minCount``, ``maxCount``, ``class``,
 ``datatype``, ``node``, ``or``, ``xone``, ``hasValue``, ``pattern``, ``minInclusive``,
-``maxInclusive``; ``message``, ``severity``, ``name``), each as SHACL 1.0 section 4 and
+``maxInclusive``, ``qualifiedValueShape`` with ``qualifiedMinCount``/``qualifiedMaxCount`` (not
+disjoint); ``message``, ``severity``, ``name``), each as SHACL 1.0 section 4 and
 pyshacl 0.40 define it (datatype and range checks call rdflib/pyshacl for literal values).
 :func:`compile_shapes` returns None when the shapes use anything else, and callers then use
 pyshacl. A case whose triples name a node of another case (a related case) is checked with
@@ -39,7 +40,8 @@ _VIOLATION = SH.Violation
 
 #: Predicates on a shape that do not constrain anything.
 _IGNORED = {SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.targetClass,
-            SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.property, SH.path, SH.flags}
+            SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.property, SH.path, SH.flags,
+            SH.qualifiedValueShape}  # read with sh:qualifiedMinCount / sh:qualifiedMaxCount
 _COMPONENTS = {
     SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
@@ -47,13 +49,16 @@ _COMPONENTS = {
     SH.xone: SH.XoneConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
     SH.pattern: SH.PatternConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
 }
 
 
 #: Constraint parameters by a short code, so evaluation compares plain strings.
 _CODES = {SH.minCount: "minCount", SH.maxCount: "maxCount", SH["class"]: "class", SH.datatype: "datatype",
           SH.node: "node", SH["or"]: "or", SH.xone: "xone", SH.hasValue: "hasValue", SH.pattern: "pattern",
-          SH.minInclusive: "minInclusive", SH.maxInclusive: "maxInclusive"}
+          SH.minInclusive: "minInclusive", SH.maxInclusive: "maxInclusive",
+          SH.qualifiedMinCount: "qualifiedMinCount", SH.qualifiedMaxCount: "qualifiedMaxCount"}
 _TARGETS = {SH.targetClass: "class", SH.targetSubjectsOf: "subjectsOf", SH.targetObjectsOf: "objectsOf",
             SH.targetNode: "node"}
 
@@ -254,6 +259,12 @@ class CompiledShapes:
             for v in values:
                 if type(v) is Blank or arg.search(str(v)) is None:
                     yield v, True
+        elif name in ("qualifiedMinCount", "qualifiedMaxCount"):
+            # SHACL 1.0 section 4.7.3, with sh:qualifiedValueShapesDisjoint false (checked at compile).
+            count, qualified = arg
+            conforming = sum(1 for v in values if self.conforms(qualified, v, view))
+            if conforming < count if name == "qualifiedMinCount" else conforming > count:
+                yield None, False
         elif name in ("minInclusive", "maxInclusive"):
             for v in values:
                 if not _in_range(v, arg, name == "minInclusive"):
@@ -388,6 +399,12 @@ class _Compiler:
                 continue
             if p not in _COMPONENTS:
                 raise Unsupported(f"{p}")
+            if p in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+                qualified = list(g.objects(node, SH.qualifiedValueShape))
+                if len(qualified) != 1 or (g.value(node, SH.qualifiedValueShapesDisjoint) or Literal(False)).toPython():
+                    raise Unsupported("a qualified count without one non-disjoint sh:qualifiedValueShape")
+                shape.constraints.append((_CODES[p], (int(o), self.shape(qualified[0])), _COMPONENTS[p]))
+                continue
             shape.constraints.append((_CODES[p], self._argument(p, o, flags), _COMPONENTS[p]))
         if shape.path is None and shape.properties and any(s.path is None for s in shape.properties):
             raise Unsupported("sh:property without sh:path")
