@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -62,6 +63,27 @@ def _check_base(base: str) -> str:
     return base
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar (files done, rate) on stderr in a terminal; nothing in pipes or CI."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, rate="")
+
+        def update(done: int, total: int) -> None:
+            speed = bar.tasks[0].speed
+            bar.update(task, completed=done, total=total, rate=f"{speed:,.0f} files/s" if speed else "")
+
+        yield update
+
+
 @click.group(cls=CaseGraphGroup, context_settings=CONTEXT)
 @click.version_option(package_name="casegraph")
 def main() -> None:
@@ -83,12 +105,13 @@ def build(paths: tuple[Path, ...], root: Path | None, base: str) -> None:
     Every problem in every file is reported with file, line and field; when there is any,
     nothing is written. The store (.casegraph/store) is what later commands query.
     """
-    from .workspace import build_project
+    from .workspace import update_project
 
     project = _project(root)
-    result = build_project(project, _data_paths(project, paths), base=_check_base(base))
-    click.echo(f"Built {len(result.graphs)} case{'s' if len(result.graphs) != 1 else ''}, "
-               f"{result.triple_count} triples (+{len(result.vocabulary.graph)} ontology and vocabulary "
+    with _progress("Converting") as progress:
+        result = update_project(project, _data_paths(project, paths), base=_check_base(base), progress=progress)
+    click.echo(f"Built {result.case_count} case{'s' if result.case_count != 1 else ''}, "
+               f"{result.triple_count} triples (+{result.vocabulary_triples} ontology and vocabulary "
                f"triples) into {display_path(project.work / 'store')}")
 
 
@@ -103,19 +126,18 @@ def validate(paths: tuple[Path, ...], root: Path | None, base: str, warnings: bo
     Prints each result as FILE:LINE: FIELD: MESSAGE [severity]. Exits 0 when the data
     conforms (warnings allowed), 1 when any result is an error.
     """
-    from .build import build_cases
-    from .validate import validate_build
-    from .vocabulary import load_vocabulary
+    from .workspace import validate_project
 
     project = _project(root)
-    build = build_cases(_data_paths(project, paths), load_vocabulary(project.ontology), base=_check_base(base))
-    report = validate_build(build, project.shapes)
+    with _progress("Validating") as progress:
+        checked = validate_project(project, _data_paths(project, paths), base=_check_base(base), progress=progress)
+    report, case_count = checked.report, checked.case_count
     for result in report.results:
         if warnings or result.severity == "error":
             click.echo(str(result))
     errors, warns = report.count("error"), report.count("warning")
     verdict = "conforms" if report.conforms else "does not conform"
-    click.echo(f"{len(build.graphs)} case{'s' if len(build.graphs) != 1 else ''} checked against "
+    click.echo(f"{case_count} case{'s' if case_count != 1 else ''} checked against "
                f"{len(report.shapes_files)} shapes files: {verdict} ({errors} error{'s' if errors != 1 else ''}, "
                f"{warns} warning{'s' if warns != 1 else ''}).", err=not report.conforms)
     sys.exit(0 if report.conforms else 1)
