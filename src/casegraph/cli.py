@@ -143,10 +143,15 @@ def validate(paths: tuple[Path, ...], root: Path | None, base: str, warnings: bo
     sys.exit(0 if report.conforms else 1)
 
 
-audience_option = click.option(
-    "--audience", type=click.Choice(["public", "partner", "internal"]), default="public", show_default=True,
-    help="Who it is for: only what this audience may see is included; withheld people and organisations "
-         "become pseudonyms (see docs/confidentiality.md).")
+def _audience(default: str, help: str):  # noqa: A002 - click's own word
+    """The --audience option; the levels are casegraph.confidentiality.LEVELS, spelled out here
+    so that --help does not import the confidentiality machinery."""
+    return click.option("--audience", type=click.Choice(["public", "partner", "internal"]), default=default,
+                        show_default=True, help=help)
+
+
+audience_option = _audience("public", "Who it is for: only what this audience may see is included; withheld people "
+                                      "and organisations become pseudonyms (see docs/confidentiality.md).")
 
 
 @main.command(context_settings=CONTEXT)
@@ -346,9 +351,8 @@ def _serve_or_push_audience(audience: str, *, shared: bool, include_restricted: 
 @click.option("--store-endpoint", metavar="URL",
               help="Its Graph Store Protocol endpoint, to upload graphs by HTTP PUT (needed for Virtuoso: "
                    "/sparql-graph-crud or /sparql-graph-crud-auth).")
-@click.option("--audience", type=click.Choice(["public", "partner", "internal"]), default="public", show_default=True,
-              help="Who may read the remote store: only what this audience may see is pushed (checked like an "
-                   "export; see docs/confidentiality.md).")
+@_audience("public", "Who may read the remote store: only what this audience may see is pushed (checked like "
+                     "an export; see docs/confidentiality.md).")
 @click.option("--include-restricted", is_flag=True,
               help="Allow --audience partner or internal: the remote store is meant for that audience.")
 @endpoint_timeout_option
@@ -390,9 +394,8 @@ def push(paths: tuple[Path, ...], endpoint: str, update_endpoint: str | None, st
               help="The port to listen on (0: any free port).")
 @click.option("--writable", is_flag=True,
               help="Accept SPARQL updates, on a scratch copy of the store that is dropped when the server stops.")
-@click.option("--audience", type=click.Choice(["public", "partner", "internal"]), default="internal", show_default=True,
-              help="Who the endpoint is for; on loopback (the default host) the analyst sees everything. "
-                   "Any other host needs --audience public, or --include-restricted.")
+@_audience("internal", "Who the endpoint is for; on loopback (the default host) the analyst sees everything. "
+                       "Any other host needs --audience public, or --include-restricted.")
 @click.option("--include-restricted", is_flag=True,
               help="With a --host other than loopback: allow --audience partner or internal.")
 @root_option
@@ -421,8 +424,8 @@ def serve(paths: tuple[Path, ...], host: str, port: int, writable: bool, audienc
     _serve_or_push_audience(audience, shared=not loopback, include_restricted=include_restricted,
                             where=f"an endpoint on {host}")
     if audience == "internal":
-        state = open_project_store(project, _data_paths(project, paths), base=base)
-        del state  # only its freshness matters; release the store for the server
+        # Only its freshness matters: the store is not kept open, so the server can take it.
+        open_project_store(project, _data_paths(project, paths), base=base)
         store_path = project.work / "store"
     else:
         from .store import write_embedded_store

@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from .audience_check import AudienceReport, ensure_audience
 from .build import Build
+from .confidentiality import LEVELS as AUDIENCES
 from .confidentiality import FilteredCase, check_audience_name, filter_case
 from .convert import CaseGraph, Triple
 from .csvexport import CSV_TABLES, csv_table
@@ -56,7 +57,6 @@ EXPORT_FORMATS = {
     "nquads": "N-Quads, a named graph per case plus a dataset metadata graph",
     "csv": "CSV, one table (see --table)",
 }
-AUDIENCES = ("public", "partner", "internal")
 CSV_TABLE_NAMES = tuple(CSV_TABLES)
 
 

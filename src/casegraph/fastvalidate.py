@@ -11,7 +11,7 @@ caller uses pyshacl.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -64,6 +64,20 @@ def owner_case(node: str, cases_root: str) -> str:
     return cases_root + rest.split("/", 1)[0]
 
 
+def supplied_foreign(foreign: set[str], cases_root: str, index_of: Callable[[str], Index | None]) -> Index | None:
+    """The triples other cases hold about ``foreign`` nodes (a related case's IRI ...), so that a
+    case checked alone sees what a whole-graph check would; ``index_of`` maps a case IRI to its
+    index, or None when that case is not among those read."""
+    if not foreign:
+        return None
+    supplied = Index()
+    for node in foreign:
+        owner = index_of(owner_case(node, cases_root))
+        if owner is not None and node in owner.spo:
+            supplied.add_all((node, p, o) for p, objs in owner.spo[node].items() for o in objs)
+    return supplied
+
+
 def vocabulary_results(compiled: CompiledShapes, ontology: Index) -> list[RawResult]:
     """Results for the ontology's own focus nodes (the same for every build)."""
     return compiled.validate(ontology, Index())
@@ -91,14 +105,7 @@ def fast_results(graphs: Iterable[tuple[str, list]], ontology: Graph, shapes: Gr
         indexes[iri] = index
     results = vocabulary_results(compiled, onto)
     for iri, index in indexes.items():
-        foreign = foreign_nodes(iri, index, cases_root)
-        supplied = None
-        if foreign:
-            supplied = Index()
-            for node in foreign:
-                owner = indexes.get(owner_case(node, cases_root))
-                if owner is not None and node in owner.spo:
-                    supplied.add_all((node, p, o) for p, objs in owner.spo[node].items() for o in objs)
+        supplied = supplied_foreign(foreign_nodes(iri, index, cases_root), cases_root, indexes.get)
         results.extend(compiled.validate(index, onto, foreign=supplied))
     return results
 

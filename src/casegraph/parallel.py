@@ -261,24 +261,13 @@ def _load_store(path: Path, parts: list[Path], vocabulary: Any) -> Any:
     import pyoxigraph as ox
 
     from .build import VOCABULARY_GRAPH
-    from .store import nquads
+    from .store import nquads, replace_store_folder
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(path.name + ".new")
-    stale = path.with_name(path.name + ".old")
-    for leftover in (fresh, stale):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    store = ox.Store(str(fresh))
-    for part in parts:
-        store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load("".join(nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in vocabulary.graph)).encode("utf-8"),
-                    format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    del store
-    if path.exists():
-        path.rename(stale)
-    fresh.rename(path)
-    if stale.exists():
-        shutil.rmtree(stale)
+    def fill(store: Any) -> None:
+        for part in parts:
+            store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+        vocabulary_quads = nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in vocabulary.graph)
+        store.bulk_load("".join(vocabulary_quads).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+    replace_store_folder(path, fill)
     return ox.Store.read_only(str(path))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -66,11 +66,10 @@ def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Iterable[str]:
         yield f"{s.n3()} {p.n3()} {nt_term(o)} {g.n3()} .\n"
 
 
-def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
-    """Write a new embedded store at ``path``, replacing any there, never leaving half of one.
-
-    The store is loaded in a sibling folder and moved into place only when complete.
-    """
+def replace_store_folder(path: Path, fill: Callable[[Any], None]) -> None:
+    """Build a new on-disk Oxigraph store at ``path`` with ``fill(store)``, replacing any store
+    there, never leaving half of one: the store is filled in a sibling folder and moved into
+    place only when complete."""
     import pyoxigraph
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +79,7 @@ def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Nod
         if leftover.exists():
             shutil.rmtree(leftover)
     store = pyoxigraph.Store(str(fresh))
-    store.bulk_load("".join(nquads(quads)).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    fill(store)
     store.flush()
     del store  # release the folder's lock before it is moved
     if path.exists():
@@ -88,6 +87,14 @@ def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Nod
     fresh.rename(path)
     if stale.exists():
         shutil.rmtree(stale)
+
+
+def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
+    """Write a new embedded store at ``path`` holding ``quads`` (see :func:`replace_store_folder`)."""
+    import pyoxigraph
+
+    data = "".join(nquads(quads)).encode("utf-8")
+    replace_store_folder(path, lambda store: store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS))
 
 
 class EmbeddedStore:

@@ -336,8 +336,8 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
     from .convert import convert_case
     from .fastconvert import IRI, to_fast_term
     from .fastshacl import Index, compile_shapes
-    from .fastvalidate import case_prefix_ok, foreign_nodes, ontology_index, owner_case, to_validation_result, \
-        vocabulary_results
+    from .fastvalidate import case_prefix_ok, foreign_nodes, ontology_index, owner_case, supplied_foreign, \
+        to_validation_result, vocabulary_results
     from .parallel import load_case_file_fast
     from .validate import ValidationReport, _unique, load_shapes, validate_build
 
@@ -379,16 +379,8 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
             cache.save()
             return full()
         foreign = foreign_nodes(iri, index, cases_root)
-        supplied = None
-        if foreign:
-            # As fast_results: each node another case owns comes with that case's triples about it.
-            supplied = Index()
-            for node in foreign:
-                owner_path = by_iri.get(owner_case(node, cases_root))
-                if owner_path is not None:
-                    owner = case_of(owner_path)[1]
-                    if node in owner.spo:
-                        supplied.add_all((node, pr, o) for pr, objs in owner.spo[node].items() for o in objs)
+        supplied = supplied_foreign(foreign, cases_root,
+                                    lambda owner: case_of(by_iri[owner])[1] if owner in by_iri else None)
         entry.deps = {owner: sha_of.get(owner) for owner in {owner_case(n, cases_root) for n in foreign}}
         entry.results = [to_validation_result(r, shapes, graph.locations)
                          for r in compiled.validate(index, onto, foreign=supplied)]
