@@ -3,8 +3,9 @@
 For each size N it generates N synthetic cases (benchmarks/generate.py), then runs, each step in
 its own process (so peak memory is that step's):
 
-- casegraph: build (read + check + convert on every core), validate (fastshacl, per case),
-  load into the on-disk Oxigraph store, and every stored question in queries/ on that store;
+- casegraph: what `casegraph build` and `casegraph validate` run (read + check + convert on
+  every core, load into the on-disk Oxigraph store; fastshacl per case, on every core), every
+  stored question in queries/ on that store, then the two commands again after one file changed;
 - the floor of a build: PyYAML's C loader reading the same files on every core, plus
   pyoxigraph bulk-loading the same quads;
 - the plain way: yaml.safe_load, the converter's triples added one by one to an rdflib Graph,
@@ -72,23 +73,37 @@ def _first_case_id() -> str:
 
 # --------------------------------------------------------------------------- steps (subprocesses)
 
-def step_casegraph(cases: Path, work: Path) -> dict:
-    from casegraph.parallel import build_and_validate
-    from casegraph.store import EmbeddedStore
-    from casegraph.vocabulary import load_vocabulary
+def _project(cases: Path, work: Path) -> Path:
+    """A project folder over the generated cases, with the repository's ontology, shapes, queries."""
+    import shutil
 
-    vocabulary = load_vocabulary(ROOT / "ontology")
+    root = work / "project"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for folder in ("ontology", "shapes", "queries"):
+        (root / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    (root / "data").symlink_to(cases.resolve(), target_is_directory=True)
+    return root
+
+
+def step_casegraph(cases: Path, work: Path) -> dict:
+    """What a user runs: `casegraph build`, `casegraph validate` (the library calls behind them),
+    every stored question on the embedded store they leave, then one edited file."""
+    from casegraph.namespaces import DEFAULT_BASE
+    from casegraph.paths import Project
+    from casegraph.store import EmbeddedStore
+    from casegraph.workspace import update_project, validate_project
+
+    root = _project(cases, work)
+    project = Project(root)
     t = time.perf_counter()
-    only = build_and_validate([cases], ontology=vocabulary, shapes_folder=None, store_path=None, base=BASE,
-                              validate=False)
-    build_s = time.perf_counter() - t
+    built = update_project(project, [project.data], base=DEFAULT_BASE)
+    build_total = time.perf_counter() - t
     t = time.perf_counter()
-    full = build_and_validate([cases], ontology=vocabulary, shapes_folder=ROOT / "shapes",
-                              store_path=work / "store", base=BASE)
-    total_s = time.perf_counter() - t
-    load_s = full.timings["load"]
-    validate_s = max(0.0, full.timings["convert+validate"] - build_s) + full.timings.get("deferred validation", 0)
-    store = EmbeddedStore(work / "store")
+    checked = validate_project(project, [project.data], base=DEFAULT_BASE)
+    validate_s = time.perf_counter() - t
+    store = EmbeddedStore(project.work / "store")
     questions = {}
     for name, text in _questions():
         # Once with a time limit; questions under a second are timed twice more (median).
@@ -98,10 +113,37 @@ def step_casegraph(cases: Path, work: Path) -> dict:
             continue
         runs = [first["s"]] + [_timed(lambda text=text: len(store.query(text).rows))["s"] for _ in range(2)]
         questions[name] = {"s": statistics.median(runs), "rows": first["rows"]}
-    return {"build": build_s, "validate": validate_s, "load": load_s, "build+validate+load": total_s,
-            "questions": questions, "triples": full.triple_count, "cases": full.case_count,
-            "results": len(full.results), "errors": sum(r.severity == "error" for r in full.results),
-            "peak": _peak_bytes()}
+    del store
+    results = checked.report.results
+    return {"build": built.timings["convert"], "load": built.timings["store"], "validate": validate_s,
+            "build+validate+load": build_total + validate_s, "questions": questions,
+            "triples": built.triple_count, "cases": built.case_count, "results": len(results),
+            "errors": sum(r.severity == "error" for r in results), "peak": _peak_bytes(),
+            "after one edit": _after_one_edit(root, cases)}
+
+
+def _after_one_edit(root: Path, cases: Path, runs: int = 3) -> dict:
+    """Wall time of the commands themselves (interpreter start included) after one file changed:
+    `casegraph build`, `casegraph validate`, and `casegraph query` on an unchanged corpus."""
+    files = sorted(cases.glob("*.yaml"))
+    target = files[len(files) // 2]
+    original = target.read_bytes()
+    command = [sys.executable, "-m", "casegraph.cli"]
+    times: dict[str, list[float]] = {"build": [], "validate": [], "query": []}
+    try:
+        for run in range(runs):
+            for step in ("build", "validate"):
+                target.write_bytes(original + f"# edit {step} {run}\n".encode())
+                t = time.perf_counter()
+                subprocess.run([*command, step, "--root", str(root)], check=True, capture_output=True)
+                times[step].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subprocess.run([*command, "query", "outcomes-by-forum", "--root", str(root)], check=True,
+                           capture_output=True)
+            times["query"].append(time.perf_counter() - t)
+    finally:
+        target.write_bytes(original)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def _yaml_worker(paths: list[str]) -> int:
@@ -127,7 +169,7 @@ def step_floor(cases: Path, work: Path) -> dict:
         pool.map(_yaml_worker, chunks, chunksize=1)
     yaml_s = time.perf_counter() - t
     dump = work / "floor.nq"
-    source = ox.Store.read_only(str(work / "store"))
+    source = ox.Store.read_only(str(work / "project" / ".casegraph" / "store"))
     source.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     del source
     target = work / "floor-store"
@@ -304,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         row("build", cg["build"], plain["build"])
         row("validate", cg["validate"], plain["validate"])
         row("load into store", cg["load"], None)
+        edit = cg["after one edit"]
+        say(f"| after one file changed: `casegraph build` / `validate` (whole command, median of 3) | "
+            f"{edit['build']:.2f} s / {edit['validate']:.2f} s | | |")
+        say(f"| `casegraph query outcomes-by-forum` (whole command: start, freshness check, answer) | "
+            f"{edit['query']:.2f} s | | |")
         compared = []
         for name, q in cg["questions"].items():
             p = plain["questions"].get(name)

@@ -97,7 +97,7 @@ def test_query_rebuilds_a_stale_store(tmp_project: Path) -> None:
                     encoding="utf-8")
     answer = run("query", "case-findings", "--root", root, "--param", "case=gerasimov-v-kazakhstan", "--format", "csv")
     assert answer.exit_code == 0
-    assert "rebuilt the embedded store" in answer.output
+    assert "brought the embedded store up to date" in answer.output
     assert "UNCAT-1,Definition of torture,no violation," in answer.output
 
 

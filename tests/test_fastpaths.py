@@ -16,7 +16,7 @@ from casegraph.cases import case_schema, load_cases
 from casegraph.fastconvert import convert_case_fast
 from casegraph.fastschema import compile_schema
 from casegraph.namespaces import DEFAULT_BASE
-from casegraph.parallel import build_and_validate
+from casegraph.paths import Project
 from casegraph.validate import validate_build, validate_graph
 
 from .conftest import FIXTURES, ROOT
@@ -118,36 +118,63 @@ def test_fast_validation_finds_each_defect_as_pyshacl(gerasimov_build, project) 
     assert sorted(set(ours)) == sorted(set(theirs))
 
 
-def test_parallel_build_equals_plain_build(project, vocabulary, tmp_path) -> None:
+def _workspace(tmp_path: Path, project) -> Project:
+    """A project that borrows the repository's ontology and shapes, with its own .casegraph/."""
+    root = tmp_path / "workspace"
+    root.mkdir()
+    for folder in ("ontology", "shapes"):
+        (root / folder).symlink_to(getattr(project, folder), target_is_directory=True)
+    return Project(root)
+
+
+@pytest.fixture(params=["one process", "workers"])
+def worker_mode(request, monkeypatch) -> str:
+    from casegraph import parallel
+
+    if request.param == "workers":  # small chunks, so that both workers get several
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(parallel, "CHUNK", 25)
+    else:
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    return request.param
+
+
+def test_project_build_and_validation_equal_the_plain_ones(project, vocabulary, tmp_path, worker_mode) -> None:
     import pyoxigraph as ox
 
     from casegraph.store import nquads
+    from casegraph.workspace import update_project, validate_project
 
     folder = _generated(tmp_path, 120)
-    report = build_and_validate([folder, project.data], ontology=vocabulary, shapes_folder=project.shapes,
-                                store_path=tmp_path / "store", base=DEFAULT_BASE, workers=2, chunk_size=25)
+    workspace = _workspace(tmp_path, project)
+    built = update_project(workspace, [folder, project.data], base=DEFAULT_BASE)
+    checked = validate_project(workspace, [folder, project.data], base=DEFAULT_BASE)
     build = build_cases([folder, project.data], vocabulary)
-    assert report.case_count == len(build.graphs)
-    assert report.triple_count == build.triple_count
+    assert built.case_count == checked.case_count == len(build.graphs)
+    assert built.triple_count == build.triple_count
     slow = validate_build(build, project.shapes, engine="pyshacl")
-    assert [_key(r) for r in report.results] == [_key(r) for r in slow.results]
-    store = ox.Store.read_only(str(tmp_path / "store"))
+    assert [_key(r) for r in checked.report.results] == [_key(r) for r in slow.results]
+    store = ox.Store.read_only(str(workspace.work / "store"))
     # Both through a store: Oxigraph keeps numbers in canonical form (13000.0 -> 13000).
     expected = ox.Store()
     expected.load("".join(nquads(build.quads())).encode(), format=ox.RdfFormat.N_QUADS)
     assert set(store) == set(expected)
 
 
-def test_parallel_build_reports_problems_like_load_cases(vocabulary, tmp_path) -> None:
+def test_project_build_reports_problems_like_load_cases(project, tmp_path, worker_mode, monkeypatch) -> None:
+    from casegraph import parallel
     from casegraph.errors import CaseDataError
+    from casegraph.workspace import update_project
 
+    monkeypatch.setattr(parallel, "CHUNK", 3)
     folder = FIXTURES / "invalid"
     with pytest.raises(CaseDataError) as plain:
         load_cases([folder])
+    workspace = _workspace(tmp_path, project)
     with pytest.raises(CaseDataError) as fast:
-        build_and_validate([folder], ontology=vocabulary, shapes_folder=None, store_path=None,
-                           base=DEFAULT_BASE, validate=False, workers=1)
+        update_project(workspace, [folder], base=DEFAULT_BASE)
     assert [str(p) for p in fast.value.problems] == [str(p) for p in plain.value.problems]
+    assert not (workspace.work / "store").exists()
 
 
 def test_fast_validation_of_unversioned_figures_equals_pyshacl(project, vocabulary) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -92,15 +93,17 @@ def field_name(json_path: JsonPath) -> str:
 
 def find_case_files(paths: Iterable[Path]) -> list[Path]:
     """The ``.yaml``/``.yml`` files named, or found below the folders named, sorted."""
-    found: set[Path] = set()
+    found: set[str] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+            # os.walk (scandir) lists 100,000 files several times faster than Path.rglob.
+            for folder, _dirs, names in os.walk(path):
+                found.update(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")))
         elif path.exists():
-            found.add(path)
+            found.add(str(path))
         else:
             raise CaseDataError([Problem(path, None, None, "", "no such file or folder")])
-    return sorted(found)
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]  # the order Path sorts in
 
 
 def load_cases(paths: Iterable[Path]) -> list[CaseFile]:

@@ -264,12 +264,12 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
     """Answer a stored question (a name from 'casegraph queries') or a SPARQL file.
 
     Parameters are bound as RDF terms, never pasted into the query text. The embedded store is
-    rebuilt first if the case files changed since the last build; with --endpoint the question
+    brought up to date first if the case files changed since the last build; with --endpoint the question
     goes to that SPARQL endpoint instead (exit code 3 if it cannot answer).
     """
     from .output import format_result
     from .queries import bind_parameters, load_query
-    from .vocabulary import load_vocabulary
+    from .casecache import cached_vocabulary
 
     project = _project(root)
     path = Path(question)
@@ -288,7 +288,7 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
             raise click.BadParameter(f"'{key}' is given twice", param_hint="--param")
         values[key] = value
     base = _check_base(base)
-    states = load_vocabulary(project.ontology).state_iris()
+    states = cached_vocabulary(project).state_iris()
     text = bind_parameters(stored, values, base=base, states=states)
     if endpoint:
         if data_paths:
@@ -299,7 +299,7 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
 
         state = open_project_store(project, _data_paths(project, data_paths), base=base)
         if state.rebuilt:
-            click.echo("(the case files changed since the last build: rebuilt the embedded store)", err=True)
+            click.echo("(the case files changed since the last build: brought the embedded store up to date)", err=True)
         result = state.store.query(text)
     click.echo(format_result(result, fmt))
 
@@ -492,18 +492,18 @@ def stats(paths: tuple[Path, ...], root: Path | None, base: str) -> None:
     report-cases, report-states, report-articles), asked of the embedded store (rebuilt first
     if the case files changed).
     """
+    from .casecache import cached_vocabulary
     from .report.questions import Questions
     from .stats import corpus_summary, format_summary
-    from .vocabulary import load_vocabulary
     from .workspace import open_project_store
 
     project = _project(root)
     base = _check_base(base)
     state = open_project_store(project, _data_paths(project, paths), base=base)
     if state.rebuilt:
-        click.echo("(the case files changed since the last build: rebuilt the embedded store)", err=True)
+        click.echo("(the case files changed since the last build: brought the embedded store up to date)", err=True)
     questions = Questions(state.store, project.queries, base=base,
-                          states=load_vocabulary(project.ontology).state_iris())
+                          states=cached_vocabulary(project).state_iris())
     click.echo(format_summary(corpus_summary(questions)))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = [
@@ -13,15 +15,22 @@ __all__ = [
     "QueryError",
     "EndpointError",
     "UsageError",
+    "WorkspaceError",
 ]
 
 
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working directory when below it."""
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=65536)
+def _display_path(path: str, cwd: str) -> str:
+    # Cached: a validation of 10,000 cases printed 3,400 results, resolving each path twice.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return path
 
 
 @dataclass(frozen=True)
@@ -100,3 +109,9 @@ class EndpointError(CaseGraphError):
         self.status = status
         status_text = f" (HTTP {status})" if status is not None else ""
         super().__init__(f"{url}{status_text}: {message}")
+
+
+class WorkspaceError(CaseGraphError):
+    """The project's work folder (.casegraph/: the embedded store, the cache) cannot be written."""
+
+    exit_code = 4

@@ -8,8 +8,8 @@ swapped for light stand-ins (``URIRef`` -> :class:`IRI`, a plain ``str``; ``Lite
 :class:`Lit`, which serialises itself once; namespaces whose terms are made once), so the
 same code makes the same triples, as N-Quads lines and as plain values for
 :mod:`casegraph.fastshacl`. Literals with a datatype are still made by rdflib (cached by
-value), so their lexical forms are rdflib's own. Source locations are not recorded here; a
-validation result is located by converting that one case again with ``convert.py``.
+value), so their lexical forms are rdflib's own. Source locations are kept as JSON paths and
+turned into lines only for the nodes a validation result is about.
 
 ``tests/test_fastconvert.py`` checks that both give the same graph on the corpus, the
 fixtures and a generated sample.
@@ -26,7 +26,7 @@ from rdflib.namespace import Namespace
 from . import convert as _convert
 from .cases import CaseFile
 
-__all__ = ["IRI", "Lit", "Blank", "FastCase", "convert_case_fast", "term_nt", "to_fast_term"]
+__all__ = ["IRI", "Lit", "Blank", "FastCase", "convert_case_fast", "source_locations", "term_nt", "to_fast_term"]
 
 
 class IRI(str):
@@ -186,11 +186,16 @@ def _fast_converter_class() -> type:
             methods[name] = types.FunctionType(value.__code__, scope, value.__name__, value.__defaults__,
                                                value.__closure__)
 
+    # Where each node and property was written is kept as its JSON path, turned into lines
+    # only for the nodes a validation result is about (see :func:`source_locations`), with the
+    # same overwrite and first-wins rules as convert.py's locate and add.
     def locate(self, node, path) -> None:  # noqa: ANN001 - same signature as convert.py's
-        self.locations[node] = None
+        self.locations[node] = (path, {})
 
     def add(self, s, p, o, path=None) -> None:  # noqa: ANN001
         self.triples.append((to_fast_term(s), to_fast_term(p), to_fast_term(o)))
+        if path is not None and s in self.locations:
+            self.locations[s][1].setdefault(str(p), path)
 
     methods["locate"] = locate
     methods["add"] = add
@@ -205,10 +210,10 @@ _CLASS: list[type] = []
 class FastCase:
     """One converted case: its IRI, its triples as plain values, and its N-Quads text."""
 
-    __slots__ = ("case_id", "iri", "triples")
+    __slots__ = ("case_id", "iri", "triples", "paths")
 
-    def __init__(self, case_id: str, iri: str, triples: list[tuple[Any, Any, Any]]):
-        self.case_id, self.iri, self.triples = case_id, iri, triples
+    def __init__(self, case_id: str, iri: str, triples: list[tuple[Any, Any, Any]], paths: dict | None = None):
+        self.case_id, self.iri, self.triples, self.paths = case_id, iri, triples, paths or {}
 
     def nquads(self) -> str:
         g = f" <{self.iri}> .\n"
@@ -221,4 +226,23 @@ def convert_case_fast(case: CaseFile, *, base: str, states: dict[str, URIRef]) -
         _CLASS.append(_fast_converter_class())
     converter = _CLASS[0](case, base, {k: IRI(v) for k, v in states.items()})
     result = converter.run()
-    return FastCase(case.case_id, IRI(result.iri), converter.triples)
+    paths = {to_fast_term(node): where for node, where in converter.locations.items()}
+    return FastCase(case.case_id, IRI(result.iri), converter.triples, paths)
+
+
+def source_locations(case: CaseFile, fast: FastCase, nodes: Any) -> dict:
+    """The :class:`casegraph.convert.SourceLocation` of each of ``nodes`` (fast terms) that the
+    case file wrote, keyed by rdflib term, as :func:`casegraph.convert.convert_case` gives them."""
+    from .cases import field_name
+    from .fastshacl import to_rdflib
+
+    out = {}
+    for node in nodes:
+        where = fast.paths.get(node)
+        if where is None:
+            continue
+        path, properties = where
+        out[to_rdflib(node)] = _convert.SourceLocation(
+            case, case.line_of(path), field_name(path),
+            {p: (case.line_of(pp), field_name(pp)) for p, pp in properties.items()})
+    return out

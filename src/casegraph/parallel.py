@@ -1,40 +1,41 @@
-"""Build, validate and load many case files on every core, without holding them in memory.
+"""Read, check, convert (and validate) case files on every core.
 
-:func:`build_and_validate` reads the case files in worker processes (the loader of
-:mod:`casegraph.cases`, with the JSON Schema pre-checked by :mod:`casegraph.fastschema`),
-converts each with :mod:`casegraph.fastconvert`, checks it with :mod:`casegraph.fastshacl`
-and appends its N-Quads to the worker's own file; the parent bulk-loads those files into a new
-on-disk Oxigraph store. Only results and counts come back to the parent, so memory stays flat
-however many cases there are. Results are located exactly as :func:`casegraph.validate.
-validate_build` locates them (the few cases with results are converted again by
-:mod:`casegraph.convert` for their source lines).
+:func:`process_case_files` reads each file with the loader of :mod:`casegraph.cases` (the
+JSON Schema pre-checked by :mod:`casegraph.fastschema`), converts it with
+:mod:`casegraph.fastconvert`, writes its N-Quads to a file of its own, and, when asked, checks
+it with :mod:`casegraph.fastshacl`. Only small outcomes come back to the caller, so memory stays
+flat however many files there are. Results are located exactly as
+:func:`casegraph.validate.validate_build` locates them.
 
-A case pointing at a node of another case (a related case) is checked last, in the parent,
-with that case's triples read back from the store.
+A case pointing at a node of another case (a related case) is checked with what that case's
+N-Quads say about the node, once every case has been converted.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cases as _cases
-from .cases import CaseFile, find_case_files
+from .cases import CaseFile
 from .errors import CaseDataError, Problem
-from .fastconvert import IRI, Blank, Lit, _escape, convert_case_fast
+from .fastconvert import IRI, Blank, FastCase, Lit, _escape, convert_case_fast, source_locations
 from .fastschema import compile_schema
-from .fastshacl import CompiledShapes, Index, RawResult, compile_shapes
-from .fastvalidate import case_prefix_ok, foreign_nodes, ontology_index, owner_case, vocabulary_results
+from .fastshacl import CompiledShapes, Index, RawResult
+from .fastvalidate import case_prefix_ok, foreign_nodes, owner_case
 
-__all__ = ["ParallelBuild", "build_and_validate", "load_case_file_fast"]
+__all__ = ["Checker", "FileOutcome", "process_case_files", "load_case_file_fast"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Below this many files, forking workers costs more than it saves.
+PARALLEL_FROM = 200
+CHUNK = 250
 
 
 def _make_fast_loader():
@@ -62,70 +63,100 @@ def load_case_file_fast(path: Path) -> CaseFile:
     return _LOADER[0](path)
 
 
+@dataclass(frozen=True)
+class Checker:
+    """What validating a case alone needs: the compiled shapes, the ontology as an index, the
+    shapes graph (for result messages) and the rdflib States (to convert cases)."""
+
+    compiled: CompiledShapes
+    ontology: Index
+    shapes: Any
+    states: dict
+
+
 @dataclass
-class ParallelBuild:
-    """What a parallel build made: counts, results (as validate.py makes them), problems."""
+class FileOutcome:
+    """What processing one case file gave.
 
-    case_count: int = 0
-    triple_count: int = 0
-    vocabulary_triples: int = 0
-    results: list = field(default_factory=list)
+    ``problems`` is set when the file could not be read; otherwise ``case_id``, ``iri``,
+    ``triples`` and the N-Quads file name are. When validating: ``results`` (located; None when
+    the case points into other cases and no ``owners`` were given), ``foreign`` (the case IRIs
+    it points into), or ``unsupported`` (it has triples about nodes outside its own IRI, which
+    the fast engine does not check).
+    """
+
+    path: str
     problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    case_id: str = ""
+    iri: str = ""
+    triples: int = 0
+    nq: str = ""
+    results: list | None = None
+    foreign: list[str] | None = None
+    unsupported: bool = False
 
 
-# State shared with forked workers (set before the pool starts, so shapes' blank nodes match).
-_SHARED: dict[str, Any] = {}
+# Set before the pool forks, so workers share it (and the shapes' blank nodes match).
+_JOB: dict[str, Any] = {}
 
 
-def _work(job: tuple[int, list[str]]) -> dict:
-    number, paths = job
-    base, states = _SHARED["base"], _SHARED["states"]
-    compiled: CompiledShapes | None = _SHARED["compiled"]
-    onto: Index = _SHARED["ontology"]
+def _process(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+    base, states, folder = _JOB["base"], _JOB["states"], _JOB["folder"]
+    checker: Checker | None = _JOB["checker"]
+    owners: dict[str, str] | None = _JOB["owners"]
     cases_root = f"{base}case/"
-    out_path = Path(_SHARED["tmp"]) / f"part-{number:05d}.nq"
-    problems: list[Problem] = []
-    results: list = []
-    deferred: list = []
-    ids: list[tuple[str, str]] = []
-    triples = 0
-    unsupported = False
-    with open(out_path, "w", encoding="utf-8") as out:
-        for p in paths:
-            path = Path(p)
-            try:
-                case = load_case_file_fast(path)
-            except CaseDataError as error:
-                problems.extend(error.problems)
-                continue
-            ids.append((case.case_id, p))
-            fast = convert_case_fast(case, base=base, states=states)
-            out.write(fast.nquads())
-            triples += len(fast.triples)
-            if compiled is None or unsupported:
-                continue
+    outcomes = []
+    for path, nq_name in chunk:
+        try:
+            case = load_case_file_fast(Path(path))
+        except CaseDataError as error:
+            outcomes.append(FileOutcome(path, problems=list(error.problems)))
+            continue
+        fast = convert_case_fast(case, base=base, states=states)
+        target = os.path.join(folder, nq_name)
+        if not os.path.exists(target):  # the name holds the file's hash: an existing one is this
+            with open(target + ".tmp", "w", encoding="utf-8") as out:
+                out.write(fast.nquads())
+            os.replace(target + ".tmp", target)  # never seen half-written by another worker
+        outcome = FileOutcome(path, case_id=case.case_id, iri=str(fast.iri), triples=len(fast.triples), nq=nq_name)
+        if checker is not None:
             index = Index(fast.triples)
             if not case_prefix_ok(fast.iri, index):
-                unsupported = True
-                continue
-            foreign = foreign_nodes(fast.iri, index, cases_root)
-            if foreign:
-                deferred.append((p, fast.iri, fast.triples, sorted({owner_case(n, cases_root) for n in foreign})))
-                continue
-            raw = compiled.validate(index, onto)
-            if raw:
-                results.extend(_locate(case, raw))
-    return {"problems": problems, "results": results, "deferred": deferred, "ids": ids,
-            "triples": triples, "unsupported": unsupported, "file": str(out_path)}
+                outcome.unsupported = True
+            else:
+                foreign = foreign_nodes(fast.iri, index, cases_root)
+                outcome.foreign = sorted({owner_case(n, cases_root) for n in foreign})
+                if foreign and owners is None:
+                    outcomes.append(outcome)  # checked once every case is converted
+                    continue
+                supplied = _supplied(foreign, owners, cases_root) if foreign else None
+                raw = checker.compiled.validate(index, checker.ontology, foreign=supplied)
+                outcome.results = locate(case, fast, raw, checker) if raw else []
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _locate(case: CaseFile, raw: list[RawResult]) -> list:
-    from .convert import convert_case
-    from .fastvalidate import to_validation_result
+def _supplied(foreign: set[str], owners: dict[str, str], cases_root: str) -> Index:
+    """What the cases owning ``foreign`` nodes say about them (as
+    :func:`casegraph.fastvalidate.supplied_foreign` gives it), read from their N-Quads files."""
+    import pyoxigraph as ox
 
-    graph = convert_case(case, base=_SHARED["base"], states=_SHARED["rdflib_states"])
-    return [to_validation_result(r, _SHARED["shapes"], graph.locations) for r in raw]
+    supplied = Index()
+    for owner, nodes in _by_owner(foreign, cases_root).items():
+        if owner not in owners:
+            continue
+        with open(owners[owner], encoding="utf-8") as f:
+            lines = [line for line in f if line.startswith(tuple(f"<{n}> " for n in nodes))]
+        quads = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        supplied.add_all((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in quads)
+    return supplied
+
+
+def _by_owner(nodes: set[str], cases_root: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for node in nodes:
+        out.setdefault(owner_case(node, cases_root), []).append(node)
+    return out
 
 
 def _from_ox(term: Any) -> Any:
@@ -135,8 +166,7 @@ def _from_ox(term: Any) -> Any:
         return IRI(term.value)
     if isinstance(term, ox.BlankNode):
         return Blank(term.value)
-    lang = term.language
-    datatype = term.datatype.value
+    lang, datatype = term.language, term.datatype.value
     if lang:
         return Lit(term.value, None, lang, f'"{_escape(term.value)}"@{lang}')
     if datatype == _XSD_STRING:
@@ -144,130 +174,44 @@ def _from_ox(term: Any) -> Any:
     return Lit(term.value, datatype, None, f'"{_escape(term.value)}"^^<{datatype}>')
 
 
-def build_and_validate(paths: list[Path], *, ontology: Any, shapes_folder: Path | None, store_path: Path | None,
-                       base: str, workers: int | None = None, validate: bool = True,
-                       chunk_size: int = 500) -> ParallelBuild:
-    """Read, check, convert (and validate) the case files on ``workers`` processes; load the store.
+def locate(case: CaseFile, fast: FastCase, raw: list[RawResult], checker: Checker) -> list:
+    """Raw results as :class:`casegraph.validate.ValidationResult`, with the file's lines."""
+    from .fastvalidate import to_validation_result
+
+    locations = source_locations(case, fast, {r.focus for r in raw})
+    return [to_validation_result(r, checker.shapes, locations) for r in raw]
+
+
+def process_case_files(jobs: list[tuple[str, str]], *, base: str, states: dict, nq_folder: Path,
+                       checker: Checker | None = None, owners: dict[str, str] | None = None,
+                       workers: int | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
+    """Process case files, each ``(path, N-Quads file name)``, in order; on every core when
+    there are enough of them.
 
     Args:
-        paths: case files or folders.
-        ontology: the :class:`casegraph.vocabulary.Vocabulary`.
-        shapes_folder: the shapes (None: do not validate).
-        store_path: where to write the on-disk store (replaced whole), or None for no store.
-    Raises:
-        CaseDataError: with every problem in every file (nothing is written).
+        states: ISO code to State IRI (rdflib terms, as the vocabulary gives them).
+        nq_folder: where each case's N-Quads file is written.
+        checker: validate each case too (None: only convert).
+        owners: case IRI to the N-Quads file of that case, for cases that point into other
+            cases; without it such cases are left unchecked (``results`` None).
+        progress: called with (files done, files in all) as chunks finish.
     """
-    import time
-
-    from .validate import _unique, load_shapes
-
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    files = [str(p) for p in find_case_files(paths)]
-    shapes = None
-    compiled = None
-    if validate and shapes_folder is not None:
-        shapes, _files = load_shapes(shapes_folder)
-        compiled = compile_shapes(shapes, ontology.graph)
-        if compiled is None:
-            raise NotImplementedError("the shapes use SHACL features the fast engine lacks; use validate_build")
-    rdflib_states = ontology.state_iris()
-    work = (store_path.parent if store_path is not None else Path(os.environ.get("TMPDIR", "/tmp"))) / ".parts"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    _SHARED.update(base=base, states={k: IRI(v) for k, v in rdflib_states.items()}, rdflib_states=rdflib_states,
-                   compiled=compiled, ontology=ontology_index(ontology.graph) if compiled else None,
-                   shapes=shapes, tmp=str(work))
-    jobs = [(i, files[start:start + chunk_size]) for i, start in enumerate(range(0, len(files), chunk_size))]
+    _JOB.update(base=base, states={k: IRI(v) for k, v in states.items()}, folder=str(nq_folder), checker=checker,
+                owners=owners)
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(jobs) > 1:
+    outcomes: list[FileOutcome] = []
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_work, jobs, chunksize=1)
+            for part in pool.imap(_process, chunks):
+                outcomes.extend(part)
+                if progress is not None:
+                    progress(len(outcomes), len(jobs))
     else:
-        parts = [_work(job) for job in jobs]
-    timings["convert+validate"] = time.perf_counter() - t0
-    report = ParallelBuild()
-    seen: dict[str, str] = {}
-    duplicates: list[Problem] = []
-    for part in parts:
-        report.problems.extend(part["problems"])
-        for case_id, p in part["ids"]:
-            if case_id in seen:
-                duplicates.append(Problem(Path(p), 1, None, "(file name)",
-                                               f"case id '{case_id}' is also used by {seen[case_id]}; "
-                                               "each case needs its own file name"))
-            seen.setdefault(case_id, p)
-        report.case_count += len(part["ids"])
-        report.triple_count += part["triples"]
-    report.problems.extend(duplicates)
-    if report.problems:
-        shutil.rmtree(work)
-        raise CaseDataError(report.problems)
-    if any(part["unsupported"] for part in parts):
-        raise NotImplementedError("a case has triples about nodes outside its own IRI; use validate_build")
-    t1 = time.perf_counter()
-    store = None
-    if store_path is not None:
-        store = _load_store(store_path, [Path(part["file"]) for part in parts], ontology)
-    timings["load"] = time.perf_counter() - t1
-    report.vocabulary_triples = len(ontology.graph)
-    if compiled is not None:
-        t2 = time.perf_counter()
-        results = [r for part in parts for r in part["results"]]
-        from .fastvalidate import to_validation_result
-
-        results.extend(to_validation_result(r, shapes, {}) for r in vocabulary_results(compiled, _SHARED["ontology"]))
-        deferred = [d for part in parts for d in part["deferred"]]
-        if deferred:
-            results.extend(_validate_deferred(deferred, compiled, store, base))
-        results.sort(key=lambda r: (str(r.problem.path), r.problem.line or 0, r.problem.field, r.message))
-        report.results = _unique(results)
-        timings["deferred validation"] = time.perf_counter() - t2
-    shutil.rmtree(work, ignore_errors=True)
-    report.timings = timings
-    return report
-
-
-def _validate_deferred(deferred: list, compiled: CompiledShapes, store: Any, base: str) -> list:
-    """Cases that point at nodes of other cases, each with those cases' triples."""
-    import pyoxigraph as ox
-
-    cases_root = f"{base}case/"
-    onto = _SHARED["ontology"]
-    out = []
-    cache: dict[str, list] = {}
-    for p, iri, triples, owners in deferred:
-        supplied = Index()
-        pending, done = list(owners), set()
-        while pending:
-            owner = pending.pop()
-            if owner in done or owner == iri:
-                continue
-            done.add(owner)
-            if owner not in cache:
-                quads = store.quads_for_pattern(None, None, None, ox.NamedNode(owner)) if store is not None else []
-                cache[owner] = [(_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in quads]
-            part = Index(cache[owner])
-            supplied.add_all(cache[owner])
-            pending.extend(owner_case(n, cases_root) for n in foreign_nodes(owner, part, cases_root))
-        raw = compiled.validate(Index(triples), onto, foreign=supplied)
-        if raw:
-            out.extend(_locate(load_case_file_fast(Path(p)), raw))
-    return out
-
-
-def _load_store(path: Path, parts: list[Path], vocabulary: Any) -> Any:
-    import pyoxigraph as ox
-
-    from .build import VOCABULARY_GRAPH
-    from .store import nquads, replace_store_folder
-
-    def fill(store: Any) -> None:
-        for part in parts:
-            store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-        vocabulary_quads = nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in vocabulary.graph)
-        store.bulk_load("".join(vocabulary_quads).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-
-    replace_store_folder(path, fill)
-    return ox.Store.read_only(str(path))
+        for chunk in chunks:
+            outcomes.extend(_process(chunk))
+            if progress is not None:
+                progress(len(outcomes), len(jobs))
+    _JOB.clear()
+    return outcomes

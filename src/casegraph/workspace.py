@@ -1,111 +1,46 @@
-"""The embedded store a project keeps between commands, rebuilt only when its inputs change.
+"""The embedded store and the validation results a project keeps between commands, redoing only
+what the changed case files touch.
 
-``casegraph build`` writes ``.casegraph/store`` (an Oxigraph store on disk) and a manifest
-of the content hashes of the files it was built from. Later commands open that store
-read-only when the manifest still matches the files, and rebuild it first when it does not,
-so an answer never comes from stale data.
+``casegraph build`` reads and converts only the case files that changed since the last run (all
+of them the first time, on every core) and, in the on-disk store ``.casegraph/store``, replaces
+only their named graphs. ``casegraph validate`` re-checks only the cases that changed or that
+point at a case that changed. Commands that answer questions bring the store up to date first,
+the same way, so an answer never comes from stale data. What is remembered of each file is
+described in :mod:`casegraph.casecache`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import pickle
-import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import Build, build_cases
+from .casecache import CachedCase, CaseCache
 from .cases import find_case_files
-from .errors import CaseDataError, Problem
+from .errors import CaseDataError, Problem, WorkspaceError, display_path
+from .parallel import Checker, FileOutcome, process_case_files
 from .paths import Project
-from .store import EmbeddedStore, write_embedded_store
-from .vocabulary import load_vocabulary
+from .store import EmbeddedStore
 
-__all__ = ["StoreState", "IncrementalBuild", "build_project", "ProjectValidation", "update_project",
-           "validate_project",
-           "open_project_store", "input_fingerprint"]
+__all__ = ["StoreState", "IncrementalBuild", "ProjectValidation", "update_project", "validate_project",
+           "open_project_store"]
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class StoreState:
-    """An opened embedded store and, when it had to be (re)built, the build behind it."""
+    """An opened embedded store, and whether it had to be brought up to date first."""
 
     store: EmbeddedStore
-    build: Build | None
     rebuilt: bool
-
-
-def input_fingerprint(project: Project, data_paths: Sequence[Path], base: str) -> dict:
-    """The content hash of every file a build reads, and the base IRI it used."""
-    files = sorted(set(find_case_files(data_paths)) | set(project.ontology.rglob("*.ttl")))
-    return {
-        "base": base,
-        "files": {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
-    }
-
-
-def _paths(project: Project) -> tuple[Path, Path]:
-    return project.work / "store", project.work / "manifest.json"
-
-
-def build_project(project: Project, data_paths: Sequence[Path], *, base: str) -> Build:
-    """Read, check and convert the case files, and write the embedded store.
-
-    Raises:
-        CaseDataError: the case files have problems; nothing is written.
-    """
-    vocabulary = load_vocabulary(project.ontology)
-    build = build_cases(data_paths, vocabulary, base=base)
-    store_path, manifest_path = _paths(project)
-    fingerprint = input_fingerprint(project, data_paths, base)
-    if manifest_path.exists():
-        manifest_path.unlink()  # a store being replaced is never taken for a fresh one
-    write_embedded_store(store_path, build.quads())
-    manifest_path.write_text(json.dumps(fingerprint, indent=1, sort_keys=True), encoding="utf-8")
-    return build
-
-
-def open_project_store(project: Project, data_paths: Sequence[Path], *, base: str) -> StoreState:
-    """The project's embedded store, rebuilt first if its inputs changed since the last build."""
-    store_path, manifest_path = _paths(project)
-    fingerprint = input_fingerprint(project, data_paths, base)
-    if store_path.exists() and manifest_path.exists():
-        try:
-            if json.loads(manifest_path.read_text(encoding="utf-8")) == fingerprint:
-                return StoreState(EmbeddedStore(store_path), None, rebuilt=False)
-        except (OSError, ValueError):
-            pass  # an unreadable manifest means: rebuild
-    build = build_project(project, data_paths, base=base)
-    return StoreState(EmbeddedStore(store_path), build, rebuilt=True)
-
-
-# --- Incremental build and validation (issue 6) -------------------------------------------
-#
-# ``.casegraph/cache/index.pickle`` keeps, per case file (by the path as listed), the SHA-256 of
-# its content, its case id and IRI, its N-Quads (``cache/nq/*.nq``) and, once validated, its
-# located results and the cases it pointed at (with their hashes then). The whole cache is
-# keyed by the ontology, the shapes, the base IRI and casegraph's own source, so a change to
-# any of them starts again from nothing. A case is re-validated when it changed or a case it
-# points at (``related_cases[].case``, checked by cgsh:RelatedCaseShape's sh:class) changed,
-# appeared or disappeared: no other shape looks beyond the case being checked.
-
-_CACHE_VERSION = 1
-
-
-@dataclass
-class CachedCase:
-    """What the cache keeps of one case file."""
-
-    sha: str
-    case_id: str
-    iri: str
-    nq: str
-    triples: int
-    deps: dict[str, str | None] | None = None
-    results: list | None = None
 
 
 @dataclass
@@ -118,107 +53,57 @@ class IncrementalBuild:
     converted: int
     removed: int
     store_rewritten: bool
+    timings: dict[str, float] = field(default_factory=dict)  # "convert" and "store", in seconds
 
 
-Progress = Callable[[int, int], None]
+def _case_files(data_paths: Sequence[Path]) -> list[str]:
+    # Resolving the folders once (not each of 100,000 files) gives the cache absolute keys.
+    return [str(p) for p in find_case_files([Path(os.path.abspath(p)) for p in data_paths])]
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _nq_name(path: str, sha: str) -> str:
+    return hashlib.sha256(f"{path}\n{sha}".encode()).hexdigest()[:40] + ".nq"
 
 
-def _rules_key(project: Project, base: str) -> str:
-    """A fingerprint of everything besides a case file that its triples and results depend on."""
-    digest = hashlib.sha256(f"{_CACHE_VERSION}\n{base}\n".encode())
-    package = Path(__file__).parent
-    sources = sorted(package.rglob("*.py")) + sorted(package.rglob("*.json"))
-    inputs = sorted(project.ontology.rglob("*.ttl")) + sorted(project.shapes.glob("*.ttl"))
-    for path in sources + inputs:
-        digest.update(f"{path}\n{_sha(path)}\n".encode())
-    return digest.hexdigest()
+def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tuple[str, int, int]]) -> list[Problem]:
+    """Record processed files in the cache; the problems of those that could not be read."""
+    problems: list[Problem] = []
+    for outcome in outcomes:
+        if outcome.problems:
+            cache.forget(outcome.path)
+            problems.extend(outcome.problems)
+            continue
+        sha, size, mtime_ns = read[outcome.path]
+        old = cache.entries.get(outcome.path)
+        if old is not None and old.nq != outcome.nq:
+            cache.nq_path(old).unlink(missing_ok=True)
+        cache.entries[outcome.path] = CachedCase(sha, size, mtime_ns, outcome.case_id, outcome.iri, outcome.nq,
+                                                 outcome.triples, deps={} if outcome.results is not None else None,
+                                                 results=outcome.results)
+    return problems
 
 
-class _Cache:
-    def __init__(self, project: Project, base: str):
-        self.folder = project.work / "cache"
-        self.index_path = self.folder / "index.pickle"
-        self.key = _rules_key(project, base)
-        state: dict = {}
-        if self.index_path.exists():
-            try:
-                state = pickle.loads(self.index_path.read_bytes())
-            except Exception:  # noqa: BLE001 - an unreadable cache is an empty one
-                state = {}
-        if state.get("key") != self.key:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            state = {"key": self.key, "entries": {}, "manifest": None, "graphs": None}
-        self.state = state
-        self.entries: dict[str, CachedCase] = state["entries"]
-        (self.folder / "nq").mkdir(parents=True, exist_ok=True)
+def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None,
+             checker: Callable[[Any], Checker | None] | None = None):
+    """Bring the cache up to date with the case files: read and convert only changed files
+    (and check them, when ``checker`` gives a :class:`Checker` for the vocabulary).
 
-    def vocabulary(self, project: Project) -> Any:
-        """The ontology and vocabularies, kept parsed (the cache's key covers their files)."""
-        path = self.folder / "vocabulary.pickle"
-        if path.exists():
-            try:
-                return pickle.loads(path.read_bytes())
-            except Exception:  # noqa: BLE001 - an unreadable copy is parsed again
-                pass
-        vocabulary = load_vocabulary(project.ontology)
-        path.write_bytes(pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
-        return vocabulary
-
-    def nq_path(self, entry: CachedCase) -> Path:
-        return self.folder / "nq" / entry.nq
-
-    def save(self) -> None:
-        tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(self.state, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.index_path)
-
-
-def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None, *,
-             keep: int = 0):
-    """Bring the cache up to date with the case files; re-read and convert only changed files.
-
-    The converted graphs of up to ``keep`` of them are returned (more would fill memory).
-
+    Returns:
+        (cache, listed files, vocabulary, the outcomes of the files processed, the checker used).
     Raises:
         CaseDataError: as :func:`casegraph.cases.load_cases` raises it, for the same files.
     """
-    from .convert import convert_case
-    from .parallel import load_case_file_fast
-    from .store import nquads
-
-    cache = _Cache(project, base)
+    cache = CaseCache(project, base)
     vocabulary = cache.vocabulary(project)
-    files = [str(p) for p in find_case_files(data_paths)]
-    hashes = {p: _sha(Path(p)) for p in files}
-    for path in [p for p in cache.entries if p not in hashes and not Path(p).exists()]:
-        cache.nq_path(cache.entries.pop(path)).unlink(missing_ok=True)
-    changed = [p for p in files if p not in cache.entries or cache.entries[p].sha != hashes[p]]
-    states = vocabulary.state_iris()
-    problems: list[Problem] = []
-    fresh: dict[str, Any] = {}
-    for done, p in enumerate(changed, 1):
-        old = cache.entries.pop(p, None)
-        if old is not None:
-            cache.nq_path(old).unlink(missing_ok=True)
-        try:
-            case = load_case_file_fast(Path(p))
-        except CaseDataError as error:
-            problems.extend(error.problems)
-        else:
-            graph = convert_case(case, base=base, states=states)
-            name = hashlib.sha256(f"{p}\n{hashes[p]}".encode()).hexdigest()[:40] + ".nq"
-            entry = CachedCase(hashes[p], case.case_id, str(graph.iri), name, len(graph.triples))
-            cache.nq_path(entry).write_text("".join(nquads((s, pr, o, graph.iri) for s, pr, o in graph.triples)),
-                                            encoding="utf-8")
-            cache.entries[p] = entry
-            if len(fresh) < keep:
-                fresh[p] = (case, graph)
-        if progress is not None:
-            progress(done, len(changed))
+    files = _case_files(data_paths)
+    for path in [p for p in cache.entries if not os.path.exists(p)]:
+        cache.forget(path)
+    changed, read = cache.changed(files)
+    check = checker(vocabulary) if checker is not None else None
+    jobs = [(p, _nq_name(p, read[p][0])) for p in changed]
+    outcomes = process_case_files(jobs, base=base, states=vocabulary.state_iris(), nq_folder=cache.folder / "nq",
+                                  checker=check, progress=progress)
+    problems = _apply(cache, outcomes, read)
     first_seen: dict[str, str] = {}
     for p in files:
         entry = cache.entries.get(p)
@@ -229,87 +114,123 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
                                     f"case id '{entry.case_id}' is also used by {first_seen[entry.case_id]}; "
                                     "each case needs its own file name"))
         first_seen.setdefault(entry.case_id, p)
-    cache.save()
+    if changed or read:
+        cache.save()
     if problems:
         raise CaseDataError(problems)
-    return cache, files, hashes, fresh, vocabulary, len(changed)
+    return cache, files, vocabulary, outcomes, check
 
 
 def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
-                   progress: Progress | None = None) -> IncrementalBuild:
-    """:func:`build_project`, redoing only what changed since the last build.
+                   progress: Progress | None = None, check: bool = True) -> IncrementalBuild:
+    """Read, check and convert the case files and bring the embedded store up to date,
+    redoing only what changed since the last build.
 
-    Only changed case files are read and converted; in the on-disk store only their named
-    graphs are replaced (and those of deleted files dropped). The store ends up with the same
-    quads a full build writes.
+    The store ends up with the quads a build from scratch writes: a graph per case, and the
+    ontology and vocabularies in their own graph. With ``check``, each case read is also checked
+    against the shapes, for :func:`validate_project` to find.
 
     Raises:
         CaseDataError: the case files have problems; the store is left as it was.
     """
+    started = time.perf_counter()
+    cache, files, vocabulary, outcomes, _check = _refresh(project, data_paths, base, progress,
+                                                         _check_ahead(project, base) if check else None)
+    converted_at = time.perf_counter()
+    store_path, manifest_path = project.work / "store", project.work / "manifest.json"
+    target = {cache.entries[p].iri: cache.entries[p].nq for p in files}
+    old = cache.state.get("graphs")
+    try:
+        on_disk = json.loads(manifest_path.read_text(encoding="utf-8")).get("token")
+    except (OSError, ValueError, AttributeError):
+        on_disk = None  # no manifest, or an unreadable one: the store is rewritten
+    in_step = store_path.exists() and old is not None and on_disk is not None and on_disk == cache.state["store"]
+    stale = [iri for iri, nq in old.items() if target.get(iri) != nq] if in_step else []
+    fresh = [p for p in files if not in_step or old.get(cache.entries[p].iri) != cache.entries[p].nq]
+    vocabulary_triples = len(vocabulary.graph)
+    count = IncrementalBuild(len(files), sum(cache.entries[p].triples for p in files), vocabulary_triples,
+                             len(outcomes), sum(iri not in target for iri in stale), not in_step,
+                             {"convert": converted_at - started, "store": 0.0})
+    if in_step and not stale and not fresh:
+        return count
+    parts = [cache.nq_path(cache.entries[p]) for p in fresh]
+    token = uuid.uuid4().hex
+    try:
+        manifest_path.unlink(missing_ok=True)  # a store being changed is never taken for a fresh one
+        if in_step:
+            _update_store(store_path, stale, parts)
+        else:
+            _write_store(store_path, parts, vocabulary)
+        manifest_path.write_text(json.dumps({"token": token, "base": base, "cases": len(files)}), encoding="utf-8")
+    except OSError as error:
+        raise WorkspaceError(f"cannot write the embedded store in {display_path(project.work)}: "
+                             f"{error.strerror or error}") from error
+    cache.state.update(store=token, graphs=target)
+    cache.save()
+    count.timings["store"] = time.perf_counter() - converted_at
+    return count
+
+
+class _Concatenation(io.RawIOBase):
+    """Files read one after the other as one stream, then ``tail``: one bulk load of many files
+    without writing their concatenation to disk first."""
+
+    def __init__(self, paths: Sequence[Path], tail: bytes = b""):
+        self._paths = iter(paths)
+        self._current: Any = None
+        self._tail = io.BytesIO(tail)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._current is None:
+                path = next(self._paths, None)
+                self._current = self._tail if path is None else open(path, "rb")  # noqa: SIM115
+            n = self._current.readinto(buffer)
+            if n or self._current is self._tail:
+                return n
+            self._current.close()
+            self._current = None
+
+
+def _update_store(store_path: Path, stale: list[str], parts: list[Path]) -> None:
     import pyoxigraph as ox
 
-    cache, files, hashes, _fresh, vocabulary, converted = _refresh(project, data_paths, base, progress)
-    store_path, manifest_path = _paths(project)
-    onto = {str(p.resolve()): _sha(p) for p in project.ontology.rglob("*.ttl")}
-    fingerprint = {"base": base, "files": {**{str(Path(p).resolve()): h for p, h in hashes.items()}, **onto}}
-    manifest = json.dumps(fingerprint, indent=1, sort_keys=True)
-    target = {cache.entries[p].iri: cache.entries[p].nq for p in files}
-    on_disk = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
-    old = cache.state.get("graphs")
-    in_step = store_path.exists() and old is not None and on_disk is not None and on_disk == cache.state["manifest"]
-    if manifest_path.exists():
-        manifest_path.unlink()  # a store being changed is never taken for a fresh one
-    cache.state["manifest"] = None
-    cache.save()
-    removed = 0
-    if in_step:
-        store = ox.Store(str(store_path))
-        for iri, nq in old.items():
-            if target.get(iri) != nq:
-                store.remove_graph(ox.NamedNode(iri))
-                removed += iri not in target
-        for p in files:
-            entry = cache.entries[p]
-            if old.get(entry.iri) != entry.nq:
-                store.load(path=str(cache.nq_path(entry)), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
+    store = ox.Store(str(store_path))
+    for iri in stale:
+        store.remove_graph(ox.NamedNode(iri))
+    if len(parts) > 1000:
+        store.bulk_load(io.BufferedReader(_Concatenation(parts), 1 << 20), format=ox.RdfFormat.N_QUADS)
     else:
-        _write_store(store_path, [cache.nq_path(cache.entries[p]) for p in files], vocabulary)
-    manifest_path.write_text(manifest, encoding="utf-8")
-    cache.state.update(manifest=manifest, graphs=target)
-    cache.save()
-    return IncrementalBuild(len(files), sum(cache.entries[p].triples for p in files), len(vocabulary.graph),
-                            converted, removed, not in_step)
+        for part in parts:
+            store.load(path=str(part), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # release the folder's lock
 
 
 def _write_store(store_path: Path, parts: list[Path], vocabulary: Any) -> None:
-    """A new store from the cached N-Quads and the vocabulary, in one bulk load."""
-    from .build import VOCABULARY_GRAPH
-    from .store import nquads
-
-    joined = store_path.parent / "cache" / "all.nq"
-    with open(joined, "wb") as out:
-        for part in parts:
-            out.write(part.read_bytes())
-        out.write("".join(nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in vocabulary.graph)).encode("utf-8"))
+    """A new store from the cases' N-Quads and the vocabulary, in one bulk load."""
     import pyoxigraph as ox
 
-    fresh = store_path.with_name(store_path.name + ".new")
-    stale = store_path.with_name(store_path.name + ".old")
-    for leftover in (fresh, stale):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    store = ox.Store(str(fresh))
-    store.bulk_load(path=str(joined), format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    del store  # release the folder's lock before it is moved
-    joined.unlink()
-    if store_path.exists():
-        store_path.rename(stale)
-    fresh.rename(store_path)
-    if stale.exists():
-        shutil.rmtree(stale)
+    from .build import VOCABULARY_GRAPH
+    from .store import nquads, replace_store_folder
+
+    tail = "".join(nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in vocabulary.graph)).encode("utf-8")
+    replace_store_folder(store_path, lambda store: store.bulk_load(
+        io.BufferedReader(_Concatenation(parts, tail), 1 << 20), format=ox.RdfFormat.N_QUADS))
+
+
+def open_project_store(project: Project, data_paths: Sequence[Path], *, base: str) -> StoreState:
+    """The project's embedded store, brought up to date with the case files first (only what
+    changed is redone)."""
+    update = update_project(project, data_paths, base=base)
+    rebuilt = bool(update.converted or update.removed or update.store_rewritten)
+    return StoreState(EmbeddedStore(project.work / "store"), rebuilt)
+
+
+# --- Validation ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -324,7 +245,13 @@ class ProjectValidation:
 def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
                      progress: Progress | None = None) -> ProjectValidation:
     """:func:`casegraph.validate.validate_build` on the case files, re-checking only the cases
-    that changed or point at a case that changed (see the comment above :class:`CachedCase`).
+    that changed or point at a case that changed.
+
+    A case is checked alone against its triples and the ontology (:mod:`casegraph.fastvalidate`);
+    a case that points at another case's node (``related_cases[].case``, which
+    cgsh:RelatedCaseShape checks with sh:class) is checked with that case's triples, and again
+    whenever that case changes, appears or disappears. When the shapes use SHACL the fast engine
+    lacks, or a case has triples outside its own IRI, everything goes through pyshacl.
 
     Returns:
         The :class:`casegraph.validate.ValidationReport` (the same a full run gives), the
@@ -333,62 +260,84 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
         CaseDataError: the case files have problems.
         ShapesError: the shapes do not parse.
     """
-    from .convert import convert_case
-    from .fastconvert import IRI, to_fast_term
-    from .fastshacl import Index, compile_shapes
-    from .fastvalidate import case_prefix_ok, foreign_nodes, ontology_index, owner_case, supplied_foreign, \
-        to_validation_result, vocabulary_results
-    from .parallel import load_case_file_fast
-    from .validate import ValidationReport, _unique, load_shapes, validate_build
+    from .fastvalidate import to_validation_result, vocabulary_results
+    from .validate import ValidationReport, _unique, load_shapes
 
-    cache, files, _hashes, fresh, vocabulary, _converted = _refresh(project, data_paths, base, progress, keep=2000)
     shapes, shapes_files = load_shapes(project.shapes)
-    compiled = compile_shapes(shapes, vocabulary.graph)
-    cases_root = f"{base}case/"
-    onto = ontology_index(vocabulary.graph) if compiled is not None else None
 
-    def full() -> ProjectValidation:
-        from .build import build_cases
+    def checker(vocabulary: Any) -> Checker | None:
+        return _checker(shapes, vocabulary, base)
 
-        build = build_cases(data_paths, vocabulary, base=base)
-        return ProjectValidation(validate_build(build, project.shapes), len(build.graphs), len(build.graphs))
-
-    if compiled is None or any(type(s) is IRI and s.startswith(cases_root) for s in onto.spo):
-        return full()
+    cache, files, vocabulary, outcomes, check = _refresh(project, data_paths, base, progress, checker)
+    if check is None:
+        return _validate_whole(project, data_paths, vocabulary, base)
     by_iri = {cache.entries[p].iri: p for p in files}
     sha_of = {iri: cache.entries[p].sha for iri, p in by_iri.items()}
-    states = vocabulary.state_iris()
-    converted: dict[str, tuple[Any, Index]] = {}
-
-    def case_of(p: str, *, remember: bool = True) -> tuple[Any, Index]:
-        if p in converted:
-            return converted[p]
-        graph = fresh[p][1] if p in fresh else convert_case(load_case_file_fast(Path(p)), base=base, states=states)
-        out = graph, Index((to_fast_term(s), to_fast_term(pr), to_fast_term(o)) for s, pr, o in graph.triples)
-        if remember:  # only cases another case names: the rest would fill memory
-            converted[p] = out
-        return out
-
-    stale = [p for p in files if cache.entries[p].results is None or cache.entries[p].deps is None
-             or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
-    for done, p in enumerate(stale, 1):
-        entry = cache.entries[p]
-        graph, index = case_of(p, remember=False)
-        iri = IRI(entry.iri)
-        if not case_prefix_ok(iri, index):
-            cache.save()
-            return full()
-        foreign = foreign_nodes(iri, index, cases_root)
-        supplied = supplied_foreign(foreign, cases_root,
-                                    lambda owner: case_of(by_iri[owner])[1] if owner in by_iri else None)
-        entry.deps = {owner: sha_of.get(owner) for owner in {owner_case(n, cases_root) for n in foreign}}
-        entry.results = [to_validation_result(r, shapes, graph.locations)
-                         for r in compiled.validate(index, onto, foreign=supplied)]
-        if progress is not None:
-            progress(done, len(stale))
-    cache.save()
-    results = [to_validation_result(r, shapes, {}) for r in vocabulary_results(compiled, onto)]
+    # Never checked (built only), pointing into other cases (checked once all are converted),
+    # or pointing at a case that changed, appeared or disappeared since: read and checked again.
+    todo = [p for p in files if cache.entries[p].results is None or cache.entries[p].deps is None
+            or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
+    if todo:
+        owners = {iri: str(cache.nq_path(cache.entries[p])) for iri, p in by_iri.items()}
+        entries = {p: cache.entries[p] for p in todo}
+        more = process_case_files([(p, e.nq) for p, e in entries.items()], base=base,
+                                  states=vocabulary.state_iris(), nq_folder=cache.folder / "nq", checker=check,
+                                  owners=owners, progress=progress)
+        _apply(cache, more, {p: (e.sha, e.size, e.mtime_ns) for p, e in entries.items()})
+        for outcome in more:
+            if outcome.results is not None:
+                cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
+        outcomes = [*outcomes, *more]
+        cache.save()
+    if any(o.unsupported for o in outcomes):
+        return _validate_whole(project, data_paths, vocabulary, base)
+    results = [to_validation_result(r, shapes, {}) for r in vocabulary_results(check.compiled, check.ontology)]
     for p in files:
         results.extend(cache.entries[p].results)
     results.sort(key=lambda r: (str(r.problem.path), r.problem.line or 0, r.problem.field, r.message))
-    return ProjectValidation(ValidationReport(_unique(results), shapes_files), len(files), len(stale))
+    return ProjectValidation(ValidationReport(_unique(results), shapes_files), len(files),
+                             len({o.path for o in outcomes}))
+
+
+def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
+    """What checking cases one by one needs, or None when the fast engine cannot do it (the
+    shapes use SHACL it lacks, or ontology nodes sit under the case IRIs)."""
+    from .fastconvert import IRI
+    from .fastshacl import compile_shapes
+    from .fastvalidate import ontology_index
+
+    compiled = compile_shapes(shapes, vocabulary.graph)
+    if compiled is None:
+        return None
+    onto = ontology_index(vocabulary.graph)
+    cases_root = f"{base}case/"
+    if any(type(s) is IRI and s.startswith(cases_root) for s in onto.spo):
+        return None
+    return Checker(compiled, onto, shapes, vocabulary.state_iris())
+
+
+def _check_ahead(project: Project, base: str) -> Callable[[Any], Checker | None]:
+    """For a build: check each case while it is read anyway, so that `casegraph validate`
+    finds the results made (reading a case costs more than checking it). Shapes that do not
+    parse are left for `casegraph validate` to report."""
+    from .errors import ShapesError
+    from .validate import load_shapes
+
+    def checker(vocabulary: Any) -> Checker | None:
+        try:
+            shapes, _files = load_shapes(project.shapes)
+        except ShapesError:
+            return None
+        return _checker(shapes, vocabulary, base)
+
+    return checker
+
+
+def _validate_whole(project: Project, data_paths: Sequence[Path], vocabulary: Any, base: str) -> ProjectValidation:
+    """Every case through pyshacl on the whole graph: for shapes or data the fast engine lacks."""
+    from .build import build_cases
+    from .validate import validate_build
+
+    build = build_cases(data_paths, vocabulary, base=base)
+    report = validate_build(build, project.shapes)  # falls back to pyshacl itself
+    return ProjectValidation(report, len(build.graphs), len(build.graphs))
