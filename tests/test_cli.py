@@ -123,3 +123,26 @@ def test_export_to_stdout_is_deterministic(tmp_project: Path) -> None:
     second = run("export", "--root", str(tmp_project), "--format", "nt")
     assert first.exit_code == 0 and first.output == second.output
     assert len(first.output.splitlines()) > 500
+
+
+def test_dump_writes_every_graph_of_the_store_for_bulk_loaders(tmp_project: Path, vocabulary) -> None:
+    import pyoxigraph as ox
+
+    from casegraph.build import VOCABULARY_GRAPH, build_cases
+    from casegraph.store import nquads
+
+    data_build = build_cases([tmp_project / "data"], vocabulary)
+    out = tmp_project / "all.nq"
+    result = run("dump", "--root", str(tmp_project), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    dumped = ox.Store()
+    dumped.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
+    expected = ox.Store()  # through a store too: Oxigraph keeps numbers in canonical form
+    expected.load("".join(nquads(data_build.quads())).encode(), format=ox.RdfFormat.N_QUADS)
+    expected.load("".join(nquads((s, p, o, VOCABULARY_GRAPH) for s, p, o in data_build.vocabulary.graph)).encode(),
+                  format=ox.RdfFormat.N_QUADS)
+    assert set(dumped) == set(expected)
+    assert len({q.graph_name for q in dumped}) == len(data_build.graphs) + 1
+    refused = run("dump", "--root", str(tmp_project), "-o", str(tmp_project / "no-such-folder" / "all.nq"))
+    assert refused.exit_code == 2 and "cannot write" in refused.output and "Traceback" not in refused.output
+    assert not list(tmp_project.glob("**/*.partial"))

@@ -216,6 +216,31 @@ def _write_whole(path: Path, data: bytes) -> None:
     temporary.replace(path)
 
 
+@main.command(context_settings=CONTEXT)
+@paths_argument
+@root_option
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True,
+              help="A dataset format: a named graph per case, plus the ontology and vocabularies' graph.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The file to write (it appears only when complete).")
+def dump(paths: tuple[Path, ...], root: Path | None, base: str, fmt: str, output: Path) -> None:
+    """Write the whole embedded store (internal: every fact) for a large engine's bulk loader.
+
+    Streamed from the store, so memory stays flat at any size; the store is brought up to
+    date first. This is the internal audience: for partners or the public, use 'casegraph
+    export --audience', which filters and checks (and holds the cases in memory).
+    """
+    from .store import dump_store
+    from .workspace import update_project
+
+    project = _project(root)
+    with _progress("Converting") as progress:
+        update_project(project, _data_paths(project, paths), base=_check_base(base), progress=progress)
+    dump_store(project.work / "store", output, fmt)
+    click.echo(f"Wrote {display_path(output)} ({output.stat().st_size} bytes, internal audience)", err=True)
+
+
 @main.command(name="queries", context_settings=CONTEXT)
 @root_option
 def list_stored_queries(root: Path | None) -> None:
