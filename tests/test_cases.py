@@ -25,6 +25,10 @@ LOADER_CASES = [
     ("undefined-person.yaml", 15, "acts[0].victims[0]", "'victm' is not a person or organisation defined in this file; did you mean 'victim'?"),
     ("not-utf-8.yaml", 7, "(file)", "not UTF-8 text (byte 0xe9)"),
     ("alias-bomb.yaml", 2, "b[0]", "YAML anchors and aliases (&name, *name) are not allowed"),
+    ("figure-value-and-bounds.yaml", 12, "organisations[0].member_count.value",
+     "give the value, or the bounds (min, max) a source states, not both"),
+    ("finding-without-article.yaml", 11, "findings[0]", "missing required field: give 'article' or 'instrument'"),
+    ("unknown-instrument.yaml", 11, "findings[0].instrument", "'UNCATT' is not one of ACHPR, ACHR,"),
 ]
 
 
@@ -92,3 +96,39 @@ def test_valid_fixture_loads() -> None:
     case = load_case_file(FIXTURES / "valid" / "minimal-v-testland.yaml")
     assert case.case_id == "minimal-v-testland"
     assert case.data["respondent_states"] == ["KZ"]
+
+
+def _case(tmp_path: Path, body: str) -> Path:
+    case = tmp_path / "figures.yaml"
+    case.write_text("title: T\nforum: cat\nrespondent_states: [KZ]\nsources: [{id: s, title: S}]\n" + body, encoding="utf-8")
+    return case
+
+
+@pytest.mark.parametrize(("body", "line", "field", "words"), [
+    # A figure with words but neither a value nor bounds.
+    ("organisations:\n  - id: g\n    name: G\n    member_count: {approximate: true, as_stated: many}\n",
+     8, "organisations[0].member_count", "missing required field: give 'value' or 'min' or 'max'"),
+    # Bounds the wrong way round.
+    ("organisations:\n  - id: g\n    name: G\n    member_count: {min: 6, max: 5}\n",
+     8, "organisations[0].member_count.min", "min (6) is greater than max (5)"),
+    # An age that points at an event the file does not define.
+    ("people:\n  - id: p\n    name: P\n    ages: [{value: 11, event: kidnaping}]\n"
+     "acts:\n  - {id: kidnapping, kind: abduction, date: 2002}\n",
+     8, "people[0].ages[0].event", "'kidnaping' is not an event defined in this file; did you mean 'kidnapping'?"),
+    # A version of the actors that names an undefined agent.
+    ("organisations: [{id: police, name: Police}]\nacts:\n  - id: arrest\n    kind: arrest\n    date: 2006\n"
+     "    actors: {versions: [{value: police, source: s}, {value: nai, source: s}]}\n",
+     10, "acts[0].actors.versions[1].value", "'nai' is not a person or organisation defined in this file"),
+    # Both an article and an instrument on one finding.
+    ("international_proceedings: [{id: d, kind: decision, date: 2020}]\n"
+     "findings:\n  - {article: UNCAT-3, instrument: UNCAT, outcome: violation, decision: d}\n",
+     7, "findings[0].instrument", "give the article, or the instrument where the source names no article, not both"),
+    # A date of birth that is not a real date.
+    ("people:\n  - {id: p, name: P, born: 1968-02-30}\n", 6, "people[0].born", "'1968-02-30' is not a real date"),
+], ids=["figure-without-value", "bounds-reversed", "age-event-undefined", "actor-version-undefined",
+        "article-and-instrument", "impossible-birth-date"])
+def test_new_fields_give_located_messages(tmp_path: Path, body: str, line: int, field: str, words: str) -> None:
+    with pytest.raises(CaseDataError) as caught:
+        load_case_file(_case(tmp_path, body))
+    assert [(p.line, p.field) for p in caught.value.problems] == [(line, field)], [str(p) for p in caught.value.problems]
+    assert words in caught.value.problems[0].message

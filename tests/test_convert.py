@@ -129,3 +129,87 @@ def test_conversions_as_a_list_and_as_versions(versioned_graph) -> None:
     assert {(g.value(a, SCHEMA.value).toPython(), source) for a, source in versions.items()} == \
         {(440000, "report-a"), (450000, "report-b")}
     assert set(g.objects(settlement, SCHEMA.value)) == {Literal("3000000.0", datatype=XSD.decimal)}
+
+
+FIGURES = "https://w3id.org/casegraph/id/case/counts-ages-and-findings-v-testland"
+
+
+@pytest.fixture(scope="module")
+def figures_graph(vocabulary):
+    return build_cases([FIXTURES / "valid" / "counts-ages-and-findings-v-testland.yaml"], vocabulary).data_graph()
+
+
+def _statements(g, node, prop) -> list:
+    return [v for v in g.objects(node, CG.statedVersion) if g.value(v, RDF.predicate) == prop]
+
+
+def test_counts_keep_their_words_approximation_bounds_and_sources(figures_graph) -> None:
+    g = figures_graph
+    count = lambda n: Literal(n, datatype=XSD.nonNegativeInteger)  # noqa: E731
+    removal = URIRef(f"{FIGURES}/event/removal")
+    assert _versions(g, removal, CG.peopleCount) == {count(28): "report-a", count(29): "report-b"}
+    # "about 1,800": the figure is asserted, and its one statement says it is approximate.
+    crowd = URIRef(f"{FIGURES}/agent/crowd")
+    assert set(g.objects(crowd, CG.memberCount)) == {count(1800)}
+    [statement] = _statements(g, crowd, CG.memberCount)
+    assert (statement, CG.approximate, Literal(True)) in g
+    assert str(g.value(statement, CG.asStated)) == "about 1,800"
+    # "five or six": bounds only, so no member count is asserted at all.
+    bystanders = URIRef(f"{FIGURES}/agent/bystanders")
+    assert list(g.objects(bystanders, CG.memberCount)) == []
+    [bounds] = _statements(g, bystanders, CG.memberCount)
+    assert (g.value(bounds, SCHEMA.minValue), g.value(bounds, SCHEMA.maxValue)) == (count(5), count(6))
+    assert g.value(bounds, RDF.object) is None
+    # "more than 30" (a lower bound) and "about 30" are two versions of one count.
+    attackers = URIRef(f"{FIGURES}/agent/attackers")
+    stated = {(g.value(v, RDF.object), g.value(v, SCHEMA.minValue), g.value(v, CG.approximate))
+              for v in _statements(g, attackers, CG.memberCount)}
+    assert stated == {(None, count(30), None), (count(30), None, Literal(True))}
+
+
+def test_ages_say_when_they_held(figures_graph) -> None:
+    g = figures_graph
+    applicant = URIRef(f"{FIGURES}/agent/applicant")
+    ages = {(g.value(v, RDF.object).toPython(), str(g.value(v, CG.asOf) or ""),
+             str(g.value(v, CG.event) or "").rsplit("/", 1)[-1], str(g.value(v, PROV.wasDerivedFrom)).rsplit("/", 1)[-1])
+            for v in _statements(g, applicant, CG.age)}
+    assert ages == {(30, "2001", "", "report-a"), (40, "", "decision", "report-a"), (39, "", "decision", "report-b")}
+    assert set(g.objects(applicant, SCHEMA.birthDate)) == {Literal("1970", datatype=XSD.gYear),
+                                                           Literal("1971-03", datatype=XSD.gYearMonth)}
+    assert {str(o) for o in g.objects(applicant, SCHEMA.jobTitle)} == {"judge", "prosecutor"}
+
+
+def test_several_relations_say_who_is_whose(figures_graph) -> None:
+    g = figures_graph
+    parent = URIRef(f"{FIGURES}/agent/parent")
+    pairs = {(str(g.value(v, RDF.object)), str(g.value(v, CG.relatedPerson)).rsplit("/", 1)[-1])
+             for v in _statements(g, parent, CG.relationship)}
+    assert pairs == {("father", "child-a"), ("father", "child-b"), ("stepfather", "child-b"), ("husband", "applicant")}
+    assert {str(o).rsplit("/", 1)[-1] for o in g.objects(parent, CG.relatedPerson)} == {"child-a", "child-b", "applicant"}
+
+
+def test_actors_and_sentences_in_versions(figures_graph) -> None:
+    g = figures_graph
+    removal = URIRef(f"{FIGURES}/event/removal")
+    assert _versions(g, removal, CG.actor) == {URIRef(f"{FIGURES}/agent/police"): "report-a",
+                                              URIRef(f"{FIGURES}/agent/agency"): "report-b"}
+    duration = lambda d: Literal(d, datatype=XSD.duration)  # noqa: E731
+    conviction = URIRef(f"{FIGURES}/event/conviction")
+    assert _versions(g, conviction, CG.sentence) == {duration("P15Y"): "report-a", duration("P13Y"): "report-b"}
+    officers = URIRef(f"{FIGURES}/event/officers-convicted")
+    assert list(g.objects(officers, CG.sentence)) == []
+    [range_] = _statements(g, officers, CG.sentence)
+    assert (g.value(range_, SCHEMA.minValue), g.value(range_, SCHEMA.maxValue)) == (duration("P2Y"), duration("P4Y"))
+
+
+def test_a_finding_without_an_article_concerns_the_instrument(figures_graph) -> None:
+    g = figures_graph
+    uncat = URIRef("https://w3id.org/casegraph/vocab/uncat")
+    whole = {f for f in g.objects(URIRef(FIGURES), CG.finding) if (f, CG.instrument, uncat) in g}
+    assert {str(f).split("/finding/")[1] for f in whole} == {"decision/instrument/uncat", "decision/instrument/uncat-2"}
+    assert all(g.value(f, CG.article) is None for f in whole)
+    assert {str(g.value(f, CG.scope)) for f in whole} == {
+        "the complaint as a whole (the State's objection of non-exhaustion rejected)", "numerous violations of the Convention"}
+    # The article-level finding beside them is untouched.
+    assert (URIRef(f"{FIGURES}/finding/decision/uncat-3"), CG.article,
+            URIRef("https://w3id.org/casegraph/vocab/uncat/3")) in g

@@ -33,6 +33,10 @@ def test_schema_enums_follow_the_vocabularies() -> None:
     assert item("people")["roles"]["items"]["enum"] == _notations("role")
     assert item("organisations")["kind"]["enum"] == _notations("agent-kind")
     assert item("documents")["kind"]["enum"] == _notations("document-kind")
+    # A finding without an article names an instrument: the notation of a scheme in ontology/instruments/.
+    schemes = sorted(re.search(r'skos:notation "([^"]+)"', f.read_text(encoding="utf-8")).group(1)
+                     for f in (ROOT / "ontology" / "instruments").glob("*.ttl"))
+    assert item("findings")["instrument"]["enum"] == schemes
 
 
 def test_schema_file_is_what_the_editor_header_points_at() -> None:

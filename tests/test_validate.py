@@ -187,3 +187,46 @@ def test_several_amounts_or_counts_without_versions_are_violations(project, voca
     assert not found(build.data_graph())
     assert found(graph) == {(str(settlement), "https://w3id.org/casegraph/shapes#SingleAmountShape"),
                             (str(group), "https://w3id.org/casegraph/shapes#SingleMemberCountShape")}
+
+
+FIGURES = FIXTURES / "valid" / "counts-ages-and-findings-v-testland.yaml"
+FIGURES_CASE = "https://w3id.org/casegraph/id/case/counts-ages-and-findings-v-testland"
+
+
+def test_counts_ages_sentences_and_instrument_findings_conform(project, vocabulary) -> None:
+    report = validate_build(build_cases([FIGURES], vocabulary), project.shapes)
+    assert report.conforms, [str(r) for r in report.results]
+    assert report.results == []
+
+
+def test_defects_of_the_new_fields_are_found(project, vocabulary, tmp_path) -> None:
+    build = build_cases([FIGURES], vocabulary)
+    g = build.data_graph() + build.vocabulary.graph
+    node = lambda local: URIRef(f"{FIGURES_CASE}/{local}")  # noqa: E731
+    count = lambda n: Literal(n, datatype=XSD.nonNegativeInteger)  # noqa: E731
+    whole = node("finding/decision/instrument/uncat")
+    g.add((whole, CG.article, URIRef(f"{VOCAB}uncat/3")))                 # an article and an instrument
+    g.add((node("finding/decision/uncat-3"), CG.instrument, URIRef(f"{VOCAB}outcome")))  # not an instrument
+    bounds = node("agent/bystanders/version/member_count-1")
+    g.remove((bounds, SCHEMA.minValue, None))
+    g.remove((bounds, SCHEMA.maxValue, None))                              # a statement of nothing
+    g.add((node("event/eviction"), CG.peopleCount, count(1900)))          # a second count, not a version
+    g.add((node("agent/applicant/version/age-1-1"), CG.event, node("agent/parent")))  # an age at a person
+    g.add((node("event/officers-convicted"), CG.sentence, Literal("two years")))  # not a duration
+    expected = {
+        ("finding/decision/instrument/uncat", None, "XoneConstraintComponent"),
+        ("finding/decision/uncat-3", None, "XoneConstraintComponent"),
+        ("finding/decision/uncat-3", str(CG.instrument), "NodeConstraintComponent"),
+        ("agent/bystanders/version/member_count-1", None, "OrConstraintComponent"),
+        ("event/eviction", None, "OrConstraintComponent"),
+        ("agent/applicant/version/age-1-1", str(CG.event), "ClassConstraintComponent"),
+        ("event/officers-convicted", str(CG.sentence), "DatatypeConstraintComponent"),
+    }
+    key = lambda r: (str(r.focus_node).removeprefix(FIGURES_CASE).lstrip("/"),  # noqa: E731
+                     str(r.result_path) if r.result_path is not None else None,
+                     str(r.constraint).removeprefix(str(SH)))
+    report = validate_graph(g, project.shapes, locations=build.locations())
+    assert {key(r) for r in report.results if r.severity == "error"} == expected
+    # A second, independent engine finds the same.
+    assert {(f.removeprefix(FIGURES_CASE).lstrip("/"), p, c)
+            for f, p, c in _pyrudof_violations(g, project.shapes, tmp_path)} == expected

@@ -241,14 +241,40 @@ def _schema_problems(case: CaseFile) -> Iterator[Problem]:
 
 
 def _most_relevant(error: Any) -> Any:
-    """For anyOf (a value or its versions), report the branch the analyst was writing."""
+    """For anyOf (a value, a mapping with its words, or its versions), report the branch the
+    analyst was writing: the one whose type fits the value and that has ``versions`` exactly
+    when the value does. A choice between required fields is reported as it is."""
     while error.validator in ("anyOf", "oneOf") and error.context:
-        instance = error.instance
-        wanted = 1 if isinstance(instance, dict) and "versions" in instance else 0
-        branch = [e for e in error.context if e.schema_path and e.schema_path[0] == wanted]
+        branches = error.schema[error.validator]
+        if all(set(b) == {"required"} for b in branches):
+            return error
+        fitting = {i for i, b in enumerate(branches) if _fits(b, error.instance)}
+        branch = [e for e in error.context if e.schema_path and e.schema_path[0] in fitting]
         candidates = branch or list(error.context)
         error = max(candidates, key=lambda e: len(e.absolute_path))
     return error
+
+
+_JSON_TYPES = {"string": str, "object": dict, "array": list, "boolean": bool, "integer": int, "number": (int, float)}
+
+
+def _fits(schema: dict, instance: Any) -> bool:
+    """Whether a branch of an anyOf is the kind of value the analyst wrote (not whether it is valid)."""
+    if "$ref" in schema:
+        schema = case_schema()["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    if "const" in schema:
+        return schema["const"] == instance
+    types = schema.get("type")
+    if types is None:
+        return any(_fits(b, instance) for b in schema.get("anyOf", [])) or "anyOf" not in schema
+    names = [types] if isinstance(types, str) else types
+    if isinstance(instance, bool) and "boolean" not in names:
+        return False
+    if not any(isinstance(instance, _JSON_TYPES[n]) for n in names if n in _JSON_TYPES):
+        return False
+    if isinstance(instance, dict):
+        return ("versions" in instance) == ("versions" in schema.get("properties", {}))
+    return True
 
 
 def _explain(case: CaseFile, error: Any) -> Problem:
@@ -282,6 +308,9 @@ def _explain(case: CaseFile, error: Any) -> Problem:
         message = f"'{error.instance}' does not have the expected form: {schema.get('description', schema['pattern'])}"
     elif error.validator == "const":
         message = f"expected '{schema['const']}', got {_value_words(error.instance)}"
+    elif error.validator == "anyOf" and all(set(b) == {"required"} for b in schema["anyOf"]):
+        names = [name for b in schema["anyOf"] for name in b["required"]]
+        message = "missing required field: give " + " or ".join(f"'{n}'" for n in names)
     return Problem(case.path, case.line_of(json_path), None, field_name(json_path), message)
 
 
@@ -335,16 +364,56 @@ def _semantic_problems(case: CaseFile) -> Iterator[Problem]:
     for json_path, key, value in _walk(data, ()):
         if key in REFERENCE_FIELDS and not (key == "source" and json_path[:1] == ("sources",)):
             namespace = REFERENCE_FIELDS[key]
-            for j, ref in enumerate(value if isinstance(value, list) else [value]):
-                ref_path = json_path + ((j,) if isinstance(value, list) else ())
+            for ref_path, ref in _references(value, json_path):
                 if ref not in defined[namespace]:
                     yield _undefined(case, ref_path, namespace, ref, defined[namespace])
-        if key in ("date", "end_date", "value") and isinstance(value, (str, int)):
+        if key in ("date", "end_date", "value", "as_of", "born") and isinstance(value, (str, int)):
             if key == "value" and not _looks_like_date(value):
                 continue
             problem = _date_problem(value)
             if problem:
                 yield Problem(case.path, case.line_of(json_path), None, field_name(json_path), problem)
+    for i, finding in enumerate(data.get("findings", [])):
+        if "article" in finding and "instrument" in finding:
+            yield Problem(case.path, case.line_of(("findings", i, "instrument")), None,
+                          field_name(("findings", i, "instrument")),
+                          "give the article, or the instrument where the source names no article, not both")
+    for json_path, item in _mappings(data, ()):
+        yield from _figure_problems(case, json_path, item)
+
+
+def _references(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+    """Each id a referring field names: one id, a list of ids, or versions of one id."""
+    if isinstance(value, list):
+        yield from ((path + (j,), ref) for j, ref in enumerate(value))
+    elif isinstance(value, dict) and isinstance(value.get("versions"), list):
+        yield from ((path + ("versions", j, "value"), v.get("value")) for j, v in enumerate(value["versions"])
+                    if isinstance(v, dict))
+    else:
+        yield path, value
+
+
+def _figure_problems(case: CaseFile, path: JsonPath, item: dict) -> Iterator[Problem]:
+    """A figure is a value, or bounds (min and/or max): never both, and min is at most max."""
+    if "min" not in item and "max" not in item:
+        return
+    if "value" in item:
+        yield Problem(case.path, case.line_of(path + ("value",)), None, field_name(path + ("value",)),
+                      "give the value, or the bounds (min, max) a source states, not both")
+    low, high = item.get("min"), item.get("max")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        yield Problem(case.path, case.line_of(path + ("min",)), None, field_name(path + ("min",)),
+                      f"min ({low}) is greater than max ({high})")
+
+
+def _mappings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, dict]]:
+    if isinstance(value, dict):
+        yield path, value
+        for key, item in value.items():
+            yield from _mappings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _mappings(item, path + (i,))
 
 
 def _walk(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str, Any]]:
@@ -362,8 +431,9 @@ def _undefined(case: CaseFile, path: JsonPath, namespace: str, ref: Any, known: 
              "remedy": "remedy", "source": "source"}[namespace]
     close = difflib.get_close_matches(str(ref), list(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
+    article = "an" if words[0] in "aeiou" else "a"
     return Problem(case.path, case.line_of(path), None, field_name(path),
-                   f"'{ref}' is not a {words} defined in this file{hint}")
+                   f"'{ref}' is not {article} {words} defined in this file{hint}")
 
 
 def _looks_like_date(value: Any) -> bool:

@@ -6,6 +6,8 @@ Every node gets a readable, stable IRI under one base::
     {base}case/{case-id}/agent/{id}            people and organisations
     {base}case/{case-id}/event/{id}            acts, harms, proceedings, implementation steps
     {base}case/{case-id}/finding/{decision}/{article}
+    {base}case/{case-id}/finding/{decision}/instrument/{instrument}   (no article named)
+    {node}/version/{field}-{n}                 a stated version (or a figure's one statement)
     {base}case/{case-id}/claim/{article}[-n]
     ... place/, remedy/, money/, document/, source/, participation/
 
@@ -23,7 +25,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .cases import EVENT_SECTIONS, CaseFile, JsonPath, field_name
-from .namespaces import CG, DCTERMS, FOAF, ISO639, OWL, PROV, RDF, SCHEMA, SKOS, XSD, article_iri, vocab_concept
+from .namespaces import CG, DCTERMS, FOAF, ISO639, OWL, PROV, RDF, SCHEMA, SKOS, VOCAB, XSD, article_iri, vocab_concept
 
 __all__ = ["Triple", "CaseGraph", "SourceLocation", "convert_case", "case_iri", "parse_date"]
 
@@ -115,25 +117,61 @@ class _Converter:
         if value is not None:
             self.add(s, p, Literal(str(value)), path)
 
-    def versioned(self, s: Node, p: URIRef, value: Any, path: JsonPath, make) -> None:
-        """A value, or each of its versions reified with the source and place that state it."""
+    def versioned(self, s: Node, p: URIRef, value: Any, path: JsonPath, make, local: str | None = None) -> list[URIRef]:
+        """A value, or each of its versions reified with the source and place that state it;
+        returns the statements made (none for a plain value)."""
+        local = local or str(path[-1])
         if isinstance(value, dict) and "versions" in value:
-            for i, version in enumerate(value["versions"], start=1):
-                vpath = path + ("versions", i - 1)
-                obj = make(version["value"], version)
-                self.add(s, p, obj, vpath)
-                statement = URIRef(f"{s}/version/{path[-1]}-{i}")
-                self.locate(statement, vpath)
-                # A forward link, so shapes (predicate paths only) can allow several values
-                # of a single-valued property exactly where they are stated versions.
-                self.add(s, CG.statedVersion, statement, vpath)
-                self.add(statement, RDF.type, CG.StatedVersion)
-                self.add(statement, RDF.subject, s)
-                self.add(statement, RDF.predicate, p)
-                self.add(statement, RDF.object, obj)
-                self.provenance(statement, version, vpath)
-        elif value is not None:
+            return [self.statement(s, p, version, path + ("versions", i), f"{local}-{i + 1}", make)
+                    for i, version in enumerate(value["versions"])]
+        if value is not None:
             self.add(s, p, make(value, {}), path)
+        return []
+
+    def statement(self, s: Node, p: URIRef, item: dict, path: JsonPath, local: str, make) -> URIRef:
+        """One statement of ``s p value`` reified (a cg:StatedVersion) with the source, place and
+        words that state it. Its value is asserted on ``s`` too, so that a plain query finds every
+        stated value; a figure given only by bounds (min, max) has no value to assert."""
+        statement = URIRef(f"{s}/version/{local}")
+        if "value" in item:
+            obj = make(item["value"], item)
+            self.add(s, p, obj, path)
+        self.locate(statement, path)
+        # A forward link, so shapes (predicate paths only) can allow several values
+        # of a single-valued property exactly where they are stated versions.
+        self.add(s, CG.statedVersion, statement, path)
+        self.add(statement, RDF.type, CG.StatedVersion)
+        self.add(statement, RDF.subject, s)
+        self.add(statement, RDF.predicate, p)
+        if "value" in item:
+            self.add(statement, RDF.object, obj)
+        self.provenance(statement, item, path)
+        return statement
+
+    def figure(self, s: Node, p: URIRef, value: Any, path: JsonPath, make, local: str | None = None) -> list[URIRef]:
+        """A figure (a count, an age, a sentence): a plain value; or one statement that keeps the
+        source's words, its "about" and its bounds; or versions of such statements. Returns the
+        statements made (none for a plain value)."""
+        local = local or str(path[-1])
+        if isinstance(value, dict) and "versions" in value:
+            items = [(version, path + ("versions", i), f"{local}-{i + 1}") for i, version in enumerate(value["versions"])]
+        elif isinstance(value, dict):
+            items = [(value, path, f"{local}-1")]
+        else:
+            if value is not None:
+                self.add(s, p, make(value, {}), path)
+            return []
+        statements = []
+        for item, ipath, ilocal in items:
+            statement = self.statement(s, p, item, ipath, ilocal, make)
+            # Bounds are not values of the property: "more than 330" is not a count of 330.
+            for key, bound in (("min", SCHEMA.minValue), ("max", SCHEMA.maxValue)):
+                if key in item:
+                    self.add(statement, bound, make(item[key], item), ipath + (key,))
+            if item.get("approximate"):
+                self.add(statement, CG.approximate, Literal(True), ipath + ("approximate",))
+            statements.append(statement)
+        return statements
 
     def provenance(self, s: Node, item: dict, path: JsonPath) -> None:
         if "source" in item:
@@ -175,7 +213,7 @@ class _Converter:
         if "status" in data:
             self.add(c, CG.caseStatus, self.concept("case-status", data["status"]), ("status",))
         for key, value in data.get("identifiers", {}).items():
-            self.versioned(c, IDENTIFIER_PROPERTIES[key], value, ("identifiers", key), lambda v, _: Literal(str(v)))
+            self.versioned(c, IDENTIFIER_PROPERTIES[key], value, ("identifiers", key), _text)
         self.text(c, DCTERMS.abstract, data.get("summary"), ("summary",))
         for i, theme in enumerate(data.get("themes", [])):
             self.add(c, DCTERMS.subject, self.concept("theme", theme), ("themes", i))
@@ -187,7 +225,7 @@ class _Converter:
             # is recorded by a reified version so the literal stays simple to query.
             self.versioned(c, CG.significance, {"versions": [dict(item, value=item["text"])]}
                            if ("source" in item or "locator" in item or "confidentiality" in item) else item["text"],
-                           ("significance", i), lambda v, _: Literal(str(v)))
+                           ("significance", i), _text)
         self.sources(data.get("sources", []))
         self.places(data.get("places", []))
         self.agents(data.get("people", []), "people")
@@ -231,7 +269,7 @@ class _Converter:
             p = self.node("place", item["id"])
             self.locate(p, path)
             self.add(p, RDF.type, CG.Place)
-            self.versioned(p, SCHEMA.name, item["name"], path + ("name",), lambda v, _: Literal(str(v)))
+            self.versioned(p, SCHEMA.name, item["name"], path + ("name",), _text)
             if "country" in item:
                 self.add(p, SCHEMA.containedInPlace, self.state(item["country"]), path + ("country",))
             self.refs(p, SCHEMA.containedInPlace, item, "within", path, kind="place")
@@ -249,21 +287,18 @@ class _Converter:
             else:
                 self.add(a, RDF.type, FOAF.Organization)
             self.add(a, RDF.type, FOAF.Agent)
-            self.versioned(a, FOAF.name, item.get("name"), path + ("name",), lambda v, _: Literal(str(v)))
+            self.versioned(a, FOAF.name, item.get("name"), path + ("name",), _text)
             for j, alias in enumerate(item.get("alias", [])):
                 self.add(a, SKOS.altLabel, Literal(alias), path + ("alias", j))
             self.text(a, DCTERMS.description, item.get("description"), path + ("description",))
             if "kind" in item:
                 self.add(a, CG.agentKind, self.concept("agent-kind", item["kind"]), path + ("kind",))
-            self.versioned(a, CG.memberCount, item.get("member_count"), path + ("member_count",),
-                           lambda v, _: Literal(v, datatype=XSD.nonNegativeInteger))
+            self.figure(a, CG.memberCount, item.get("member_count"), path + ("member_count",), _count)
             self.refs(a, SCHEMA.memberOf, item, "member_of", path)
             for j, iri in enumerate(item.get("same_as", [])):
                 self.add(a, OWL.sameAs, URIRef(iri), path + ("same_as", j))
-            if "relation" in item:
-                rel = item["relation"]
-                self.add(a, CG.relatedPerson, self.node("agent", rel["to"]), path + ("relation", "to"))
-                self.versioned(a, CG.relationship, rel["as"], path + ("relation", "as"), lambda v, _: Literal(str(v)))
+            if section == "people":
+                self.person(a, item, path)
             for j, role in enumerate(item.get("roles", [])):
                 part = self.node("participation", f"{item['id']}-{role}")
                 self.locate(part, path + ("roles", j))
@@ -272,6 +307,35 @@ class _Converter:
                 self.add(part, CG.agent, a, path + ("roles", j))
                 self.add(part, CG.role, self.concept("role", role), path + ("roles", j))
             self.provenance(a, item, path)
+
+    def person(self, a: URIRef, item: dict, path: JsonPath) -> None:
+        """Birth, occupation, relations to other people, and ages at dates or events."""
+        self.versioned(a, SCHEMA.birthDate, item.get("born"), path + ("born",), lambda v, _: parse_date(v))
+        self.versioned(a, SCHEMA.jobTitle, item.get("occupation"), path + ("occupation",), _text)
+        relation = item.get("relation")
+        if isinstance(relation, dict):
+            to = self.node("agent", relation["to"])
+            self.add(a, CG.relatedPerson, to, path + ("relation", "to"))
+            for statement in self.versioned(a, CG.relationship, relation["as"], path + ("relation", "as"), _text):
+                self.add(statement, CG.relatedPerson, to, path + ("relation", "to"))
+        for j, rel in enumerate(relation if isinstance(relation, list) else []):
+            # Several relations: each relationship is a statement that says to whom, since
+            # "father" and "husband" on one person would not say who is whose.
+            rpath, local = path + ("relation", j), f"relation-{j + 1}"
+            to = self.node("agent", rel["to"])
+            self.add(a, CG.relatedPerson, to, rpath + ("to",))
+            if isinstance(rel["as"], dict):
+                statements = self.versioned(a, CG.relationship, rel["as"], rpath + ("as",), _text, local)
+            else:
+                statements = [self.statement(a, CG.relationship, {"value": rel["as"]}, rpath + ("as",), local, _text)]
+            for statement in statements:
+                self.add(statement, CG.relatedPerson, to, rpath + ("to",))
+        for j, age in enumerate(item.get("ages", [])):
+            apath = path + ("ages", j)
+            for statement in self.figure(a, CG.age, age, apath, _count, f"age-{j + 1}"):
+                if "as_of" in age:
+                    self.add(statement, CG.asOf, parse_date(age["as_of"]), apath + ("as_of",))
+                self.refs(statement, CG.event, age, "event", apath, kind="event")
 
     def event(self, item: dict, path: JsonPath, cls: URIRef) -> URIRef:
         e = self.node("event", item["id"])
@@ -284,8 +348,7 @@ class _Converter:
         else:
             self.versioned(e, DCTERMS.date, date, path + ("date",), lambda v, _: parse_date(v))
         self.text(e, SKOS.scopeNote, item.get("date_note"), path + ("date_note",))
-        if "end_date" in item:
-            self.add(e, CG.endDate, parse_date(item["end_date"]), path + ("end_date",))
+        self.versioned(e, CG.endDate, item.get("end_date"), path + ("end_date",), lambda v, _: parse_date(v))
         if "duration" in item:
             duration = item["duration"]
             if "versions" in duration:
@@ -295,13 +358,19 @@ class _Converter:
                 self.add(e, CG.duration, Literal(duration["value"], datatype=XSD.duration), path + ("duration",))
                 self.text(e, CG.durationAsStated, duration.get("as_stated"), path + ("duration", "as_stated"))
         self.refs(e, CG.place, item, "place", path, kind="place")
-        self.refs(e, CG.actor, item, "actors", path)
-        self.refs(e, CG.victim, item, "victims", path)
+        for key, prop in (("actors", CG.actor), ("victims", CG.victim)):
+            if isinstance(item.get(key), dict):  # sources name different agents: versions, one id each
+                self.versioned(e, prop, item[key], path + (key,), lambda v, _: self.node("agent", v))
+            else:
+                self.refs(e, prop, item, key, path)
         self.refs(e, CG.addressee, item, "addressees", path)
+        self.figure(e, CG.peopleCount, item.get("people_count"), path + ("people_count",), _count)
+        self.figure(e, CG.sentence, item.get("sentence"), path + ("sentence",),
+                    lambda v, _: Literal(v, datatype=XSD.duration))
         if "forum" in item:
             self.add(e, CG.forum, self.concept("forum", item["forum"]), path + ("forum",))
         self.text(e, DCTERMS.title, item.get("title"), path + ("title",))
-        self.text(e, DCTERMS.description, item.get("description"), path + ("description",))
+        self.versioned(e, DCTERMS.description, item.get("description"), path + ("description",), _text)
         self.provenance(e, item, path)
         return e
 
@@ -326,19 +395,27 @@ class _Converter:
         used: dict[str, int] = {}
         for i, item in enumerate(findings):
             path = ("findings", i)
-            local = f"{item['decision']}/{item['article'].lower()}"
+            # An instrument-wide finding gets its own segment: "achpr-2" is an article's local name.
+            subject = item["article"] if "article" in item else f"instrument/{item['instrument']}"
+            local = f"{item['decision']}/{subject.lower()}"
             used[local] = used.get(local, 0) + 1
             f = self.node("finding", local if used[local] == 1 else f"{local}-{used[local]}")
             self.locate(f, path)
             self.add(self.case_node, CG.finding, f)
             self.add(f, RDF.type, CG.Finding)
-            self.add(f, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+            if "article" in item:
+                self.add(f, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+            else:
+                # The source names no article: the finding is on the instrument (its concept
+                # scheme) as a whole, so no question that counts findings per article sees it.
+                self.add(f, CG.instrument, URIRef(_instrument_iri(item["instrument"])), path + ("instrument",))
+            self.text(f, CG.scope, item.get("scope"), path + ("scope",))
             for j, other in enumerate(item.get("taken_with", [])):
                 self.add(f, CG.takenWith, URIRef(article_iri(other)), path + ("taken_with", j))
             self.add(f, CG.outcome, self.concept("outcome", item["outcome"]), path + ("outcome",))
             self.add(f, CG.decision, self.node("event", item["decision"]), path + ("decision",))
             self.text(f, CG.reasoning, item.get("reasoning"), path + ("reasoning",))
-            self.versioned(f, CG.vote, item.get("vote"), path + ("vote",), lambda v, _: Literal(str(v)))
+            self.versioned(f, CG.vote, item.get("vote"), path + ("vote",), _text)
             self.provenance(f, item, path)
 
     def remedies(self, remedies: list[dict]) -> None:
@@ -379,7 +456,7 @@ class _Converter:
             self.refs(m, CG.event, item, "event", path, kind="event")
             self.refs(m, CG.forRemedy, item, "remedy", path, kind="remedy")
             self.refs(m, CG.partOf, item, "part_of", path, kind="money")
-            self.text(m, DCTERMS.description, item.get("description"), path + ("description",))
+            self.versioned(m, DCTERMS.description, item.get("description"), path + ("description",), _text)
             if item.get("per_beneficiary"):
                 self.add(m, CG.perBeneficiary, Literal(True), path + ("per_beneficiary",))
             self.provenance(m, item, path)
@@ -440,7 +517,7 @@ class _Converter:
             self.locate(r, path)
             self.add(self.case_node, CG.relatedCase, r)
             self.add(r, RDF.type, CG.RelatedCase)
-            self.text(r, DCTERMS.title, item["title"], path + ("title",))
+            self.versioned(r, DCTERMS.title, item["title"], path + ("title",), _text)
             self.text(r, CG.relation, item["relation"], path + ("relation",))
             self.text(r, DCTERMS.identifier, item.get("identifier"), path + ("identifier",))
             if "forum" in item:
@@ -448,6 +525,19 @@ class _Converter:
             if "case" in item:
                 self.add(r, CG.case, case_iri(self.base, item["case"]), path + ("case",))
             self.provenance(r, item, path)
+
+
+def _instrument_iri(short_form: str) -> str:
+    """A treaty's concept scheme from its short form: ``ECHR-P1`` -> ``.../vocab/echr-p1``."""
+    return f"{VOCAB}{short_form.lower()}"
+
+
+def _text(value: Any, _item: dict) -> Literal:
+    return Literal(str(value))
+
+
+def _count(value: int, _item: dict) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
 def _decimal(value: int | float) -> Literal:
