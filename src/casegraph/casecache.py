@@ -2,7 +2,8 @@
 
 ``.casegraph/cache/index.pickle`` keeps, per case file (by absolute path), the file's size,
 modification time and SHA-256, its case id and IRI, its N-Quads (``cache/nq/*.nq``) and, once
-validated, its located results and the cases it pointed at (with their hashes then). The whole
+validated, the cases it pointed at (with their hashes then); its located results are kept in
+``cache/results.pickle``. The whole
 cache is keyed by the ontology, the shapes, the base IRI and casegraph's own source, so a change
 to any of them starts again from nothing.
 
@@ -29,7 +30,7 @@ from .vocabulary import load_vocabulary
 
 __all__ = ["CachedCase", "CaseCache", "cached_vocabulary", "file_sha"]
 
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -43,8 +44,7 @@ class CachedCase:
     iri: str
     nq: str
     triples: int
-    deps: dict[str, str | None] | None = None
-    results: list | None = None
+    deps: dict[str, str | None] | None = None  # None: not checked yet
 
 
 def file_sha(path: str | Path) -> str:
@@ -121,10 +121,14 @@ class CaseCache:
         if state.get("key") != self.key:
             shutil.rmtree(self.folder / "nq", ignore_errors=True)
             (self.folder / "nq").mkdir(parents=True, exist_ok=True)
-            state = {"key": self.key, "entries": {}, "store": None, "graphs": None}
+            state = {"key": self.key, "entries": {}, "store": None, "graphs": None, "fresh": {}}
+            (self.folder / "results.pickle").unlink(missing_ok=True)
         self.state = state
         self.entries: dict[str, CachedCase] = state["entries"]
+        self.dirty = False
+        self._results: dict[str, list] | None = None
         self._written_ns = self.index_path.stat().st_mtime_ns if self.index_path.exists() else 0
+        self._results_dirty = False
 
     def vocabulary(self, project: Project) -> Any:
         """The ontology and vocabularies (see :func:`cached_vocabulary`)."""
@@ -148,6 +152,7 @@ class CaseCache:
             sha = file_sha(path)
             if entry is not None and entry.sha == sha:
                 entry.size, entry.mtime_ns = stat.st_size, stat.st_mtime_ns
+                self.dirty = True
                 continue
             changed.append(path)
             read[path] = (sha, stat.st_size, stat.st_mtime_ns)
@@ -158,11 +163,54 @@ class CaseCache:
         entry = self.entries.pop(path, None)
         if entry is not None:
             self.nq_path(entry).unlink(missing_ok=True)
+            self.state["fresh"].pop(path, None)
+            self.dirty = True
         return entry
 
+    # Validation results are kept apart from the index (results.pickle): at 100,000 cases they
+    # were most of a 50 MB index that every build read and wrote. Results made since the last
+    # validation ("fresh", few after an edit) ride in the index until validate merges them.
+
+    def set_results(self, path: str, results: list) -> None:
+        if self._results is not None:
+            self._results[path] = results
+            self._results_dirty = True
+        else:
+            self.state["fresh"][path] = results
+        self.dirty = True
+
+    def results(self) -> dict[str, list]:
+        """Every cached file's results (read once, fresh ones merged in)."""
+        if self._results is None:
+            try:
+                with open(self.folder / "results.pickle", "rb") as f:
+                    self._results = pickle.load(f)
+            except Exception:  # noqa: BLE001 - missing or unreadable: the entries say what to redo
+                self._results = {}
+            if self.state["fresh"]:
+                self._results.update(self.state["fresh"])
+                self.state["fresh"] = {}
+                self._results_dirty = self.dirty = True
+        return self._results
+
     def save(self) -> None:
-        tmp = self.index_path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(self.state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.index_path)
+        """Write what changed: the results first, then the index that refers to them."""
+        if self._results is not None and self._results_dirty:
+            kept = {p: r for p, r in self._results.items() if r and p in self.entries}
+            _write(self.folder / "results.pickle", kept)
+            self._results_dirty = False
+        _write(self.index_path, self.state)
         self._written_ns = self.index_path.stat().st_mtime_ns
+        self.dirty = False
+
+
+    def save_if_changed(self) -> None:
+        if self.dirty or self._results_dirty:
+            self.save()
+
+
+def _write(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)

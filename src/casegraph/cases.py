@@ -93,6 +93,11 @@ def field_name(json_path: JsonPath) -> str:
 
 def find_case_files(paths: Iterable[Path]) -> list[Path]:
     """The ``.yaml``/``.yml`` files named, or found below the folders named, sorted."""
+    return [Path(p) for p in case_file_names(paths)]
+
+
+def case_file_names(paths: Iterable[Path]) -> list[str]:
+    """:func:`find_case_files` as strings: making 100,000 Path objects took a second."""
     found: set[str] = set()
     for path in paths:
         if path.is_dir():
@@ -103,7 +108,8 @@ def find_case_files(paths: Iterable[Path]) -> list[Path]:
             found.add(str(path))
         else:
             raise CaseDataError([Problem(path, None, None, "", "no such file or folder")])
-    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]  # the order Path sorts in
+    # In the order Path sorts (by parts): a separator sorts before any character.
+    return sorted(found, key=lambda p: p.replace(os.sep, "\0"))
 
 
 def load_cases(paths: Iterable[Path]) -> list[CaseFile]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .casecache import CachedCase, CaseCache
-from .cases import find_case_files
+from .cases import case_file_names
 from .errors import CaseDataError, Problem, WorkspaceError, display_path
 from .parallel import Checker, FileOutcome, process_case_files
 from .paths import Project
@@ -58,7 +58,7 @@ class IncrementalBuild:
 
 def _case_files(data_paths: Sequence[Path]) -> list[str]:
     # Resolving the folders once (not each of 100,000 files) gives the cache absolute keys.
-    return [str(p) for p in find_case_files([Path(os.path.abspath(p)) for p in data_paths])]
+    return case_file_names([Path(os.path.abspath(p)) for p in data_paths])
 
 
 def _nq_name(path: str, sha: str) -> str:
@@ -78,8 +78,9 @@ def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tu
         if old is not None and old.nq != outcome.nq:
             cache.nq_path(old).unlink(missing_ok=True)
         cache.entries[outcome.path] = CachedCase(sha, size, mtime_ns, outcome.case_id, outcome.iri, outcome.nq,
-                                                 outcome.triples, deps={} if outcome.results is not None else None,
-                                                 results=outcome.results)
+                                                 outcome.triples, deps={} if outcome.results is not None else None)
+        if outcome.results is not None:
+            cache.set_results(outcome.path, outcome.results)
     return problems
 
 
@@ -96,7 +97,8 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
     cache = CaseCache(project, base)
     vocabulary = cache.vocabulary(project)
     files = _case_files(data_paths)
-    for path in [p for p in cache.entries if not os.path.exists(p)]:
+    listed = set(files)
+    for path in [p for p in cache.entries if p not in listed and not os.path.exists(p)]:
         cache.forget(path)
     changed, read = cache.changed(files)
     check = checker(vocabulary) if checker is not None else None
@@ -114,9 +116,8 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
                                     f"case id '{entry.case_id}' is also used by {first_seen[entry.case_id]}; "
                                     "each case needs its own file name"))
         first_seen.setdefault(entry.case_id, p)
-    if changed or read:
-        cache.save()
     if problems:
+        cache.save()  # the files that could be read need not be read again
         raise CaseDataError(problems)
     return cache, files, vocabulary, outcomes, check
 
@@ -152,6 +153,7 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
                              len(outcomes), sum(iri not in target for iri in stale), not in_step,
                              {"convert": converted_at - started, "store": 0.0})
     if in_step and not stale and not fresh:
+        cache.save_if_changed()
         return count
     parts = [cache.nq_path(cache.entries[p]) for p in fresh]
     token = uuid.uuid4().hex
@@ -275,7 +277,7 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
     sha_of = {iri: cache.entries[p].sha for iri, p in by_iri.items()}
     # Never checked (built only), pointing into other cases (checked once all are converted),
     # or pointing at a case that changed, appeared or disappeared since: read and checked again.
-    todo = [p for p in files if cache.entries[p].results is None or cache.entries[p].deps is None
+    todo = [p for p in files if cache.entries[p].deps is None
             or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
     if todo:
         owners = {iri: str(cache.nq_path(cache.entries[p])) for iri, p in by_iri.items()}
@@ -288,12 +290,14 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
             if outcome.results is not None:
                 cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
         outcomes = [*outcomes, *more]
-        cache.save()
     if any(o.unsupported for o in outcomes):
+        cache.save_if_changed()
         return _validate_whole(project, data_paths, vocabulary, base)
     results = [to_validation_result(r, shapes, {}) for r in vocabulary_results(check.compiled, check.ontology)]
+    kept = cache.results()
     for p in files:
-        results.extend(cache.entries[p].results)
+        results.extend(kept.get(p, ()))
+    cache.save_if_changed()
     results.sort(key=lambda r: (str(r.problem.path), r.problem.line or 0, r.problem.field, r.message))
     return ProjectValidation(ValidationReport(_unique(results), shapes_files), len(files),
                              len({o.path for o in outcomes}))
