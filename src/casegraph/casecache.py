@@ -52,9 +52,10 @@ def file_sha(path: str | Path) -> str:
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def rules_key(project: Project, base: str) -> str:
-    """A fingerprint of everything besides a case file that its triples and results depend on."""
-    digest = hashlib.sha256(f"{_CACHE_VERSION}\n{base}\n".encode())
+def inputs_digest(project: Project) -> str:
+    """A fingerprint of casegraph's own source, the ontology and the shapes: everything besides a
+    case file that its triples and results depend on (the base IRI aside)."""
+    digest = hashlib.sha256(f"{_CACHE_VERSION}\n".encode())
     package = Path(__file__).parent
     sources = sorted(package.rglob("*.py")) + sorted(package.rglob("*.json"))
     inputs = sorted(project.ontology.rglob("*.ttl")) + sorted(project.shapes.glob("*.ttl"))
@@ -63,31 +64,47 @@ def rules_key(project: Project, base: str) -> str:
     return digest.hexdigest()
 
 
-def cached_vocabulary(project: Project, folder: Path | None = None) -> Any:
+def rules_key(inputs: str, base: str) -> str:
+    """The cache's key: :func:`inputs_digest` and the base IRI."""
+    return hashlib.sha256(f"{inputs}\n{base}\n".encode()).hexdigest()
+
+
+# Parsed vocabularies by (file, digest): a command that asks twice reads the copy once.
+_PARSED: dict[tuple[str, str], Any] = {}
+
+
+def cached_vocabulary(project: Project, folder: Path | None = None, inputs: str | None = None) -> Any:
     """The project's ontology and vocabularies, kept parsed between commands: parsing them takes
     over a second, longer than answering most questions.
 
     Args:
         folder: where the copy is kept (default: the project's cache folder). A copy made with
             other ontology files or another casegraph is parsed again.
+        inputs: the :func:`inputs_digest`, when the caller has it already.
     """
-    key = rules_key(project, "")
+    key = inputs or inputs_digest(project)
     path = (folder or project.work / "cache") / "vocabulary.pickle"
+    if (str(path), key) in _PARSED:
+        return _PARSED[str(path), key]
+    vocabulary = None
     try:
         with open(path, "rb") as f:
-            kept_key, vocabulary = pickle.load(f)
+            kept_key, kept = pickle.load(f)
         if kept_key == key:
-            return vocabulary
+            vocabulary = kept
     except Exception:  # noqa: BLE001 - a missing or unreadable copy is parsed again
         pass
-    vocabulary = load_vocabulary(project.ontology)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((key, vocabulary), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only project parses it every time
+    if vocabulary is None:
+        vocabulary = load_vocabulary(project.ontology)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps((key, vocabulary), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only project parses it every time
+    _PARSED.clear()
+    _PARSED[str(path), key] = vocabulary
     return vocabulary
 
 
@@ -110,7 +127,8 @@ class CaseCache:
             atexit.register(shutil.rmtree, self.folder, True)
             (self.folder / "nq").mkdir()
         self.index_path = self.folder / "index.pickle"
-        self.key = rules_key(project, base)
+        self.inputs = inputs_digest(project)
+        self.key = rules_key(self.inputs, base)
         state: dict = {}
         if self.index_path.exists():
             try:
@@ -132,7 +150,7 @@ class CaseCache:
 
     def vocabulary(self, project: Project) -> Any:
         """The ontology and vocabularies (see :func:`cached_vocabulary`)."""
-        return cached_vocabulary(project, folder=self.folder)
+        return cached_vocabulary(project, folder=self.folder, inputs=self.inputs)
 
     def nq_path(self, entry: CachedCase) -> Path:
         return self.folder / "nq" / entry.nq

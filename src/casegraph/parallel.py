@@ -145,8 +145,9 @@ def _supplied(foreign: set[str], owners: dict[str, str], cases_root: str) -> Ind
     for owner, nodes in _by_owner(foreign, cases_root).items():
         if owner not in owners:
             continue
+        subjects = tuple(f"<{n}> " for n in nodes)
         with open(owners[owner], encoding="utf-8") as f:
-            lines = [line for line in f if line.startswith(tuple(f"<{n}> " for n in nodes))]
+            lines = [line for line in f if line.startswith(subjects)]
         quads = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         supplied.add_all((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in quads)
     return supplied

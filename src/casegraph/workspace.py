@@ -90,7 +90,8 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
     (and check them, when ``checker`` gives a :class:`Checker` for the vocabulary).
 
     Returns:
-        (cache, listed files, vocabulary, the outcomes of the files processed, the checker used).
+        (cache, listed files, vocabulary, the outcomes of the files processed, the checker used,
+        None when no file needed reading).
     Raises:
         CaseDataError: as :func:`casegraph.cases.load_cases` raises it, for the same files.
     """
@@ -101,7 +102,8 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
     for path in [p for p in cache.entries if p not in listed and not os.path.exists(p)]:
         cache.forget(path)
     changed, read = cache.changed(files)
-    check = checker(vocabulary) if checker is not None else None
+    # Compiling the shapes is left until a file needs checking: not on a build with nothing to do.
+    check = checker(vocabulary) if checker is not None and changed else None
     jobs = [(p, _nq_name(p, read[p][0])) for p in changed]
     outcomes = process_case_files(jobs, base=base, states=vocabulary.state_iris(), nq_folder=cache.folder / "nq",
                                   checker=check, progress=progress)
@@ -271,6 +273,7 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
         return _checker(shapes, vocabulary, base)
 
     cache, files, vocabulary, outcomes, check = _refresh(project, data_paths, base, progress, checker)
+    check = check or checker(vocabulary)
     if check is None:
         return _validate_whole(project, data_paths, vocabulary, base)
     by_iri = {cache.entries[p].iri: p for p in files}
