@@ -60,6 +60,25 @@ def test_build_after_an_edit_gives_the_store_a_full_build_gives(projects, monkey
     assert _run(incremental, monkeypatch, "build")[0] == 0  # nothing changed: nothing redone
     assert _run(scratch, monkeypatch, "build")[0] == 0
     assert _quads(incremental) == _quads(scratch)
+    # The old versions' triples are out of the store, and their files out of the cache.
+    assert _triple_files(incremental) == len(list((incremental / "data").glob("*.yaml")))
+
+
+def _triple_files(root: Path) -> int:
+    return len(list((root / ".casegraph" / "cache" / "nt").iterdir()))
+
+
+def test_versions_converted_between_builds_leave_no_files_behind(projects) -> None:
+    root = projects[0]
+    project, data, base = Project(root), [root / "data"], DEFAULT_BASE
+    update_project(project, data, base=base)
+    agiza = root / "data" / "agiza-v-sweden.yaml"
+    for n in range(3):  # each version converted by validate, none of them loaded into the store
+        agiza.write_text(agiza.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+        validate_project(project, data, base=base)
+    assert _triple_files(root) == len(list((root / "data").glob("*.yaml"))) + 1  # the store's version
+    update_project(project, data, base=base)
+    assert _triple_files(root) == len(list((root / "data").glob("*.yaml")))
 
 
 def test_validate_after_an_edit_prints_what_a_full_run_prints(projects, monkeypatch) -> None:

@@ -1,7 +1,7 @@
 """What a project remembers of each case file between commands, and which files changed since.
 
 ``.casegraph/cache/index.pickle`` keeps, per case file (by absolute path), the file's size,
-modification time and SHA-256, its case id and IRI, its N-Quads (``cache/nq/*.nq``) and, once
+modification time and SHA-256, its case id and IRI, its triples as N-Triples (``cache/nt/*.nt``) and, once
 validated, the cases it pointed at (with their hashes then); its located results are kept in
 ``cache/results.pickle``. The whole
 cache is keyed by the ontology, the shapes, the base IRI and casegraph's own source, so a change
@@ -30,7 +30,7 @@ from .vocabulary import load_vocabulary
 
 __all__ = ["CachedCase", "CaseCache", "cached_vocabulary", "file_sha"]
 
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -42,7 +42,7 @@ class CachedCase:
     mtime_ns: int
     case_id: str
     iri: str
-    nq: str
+    nt: str
     triples: int
     deps: dict[str, str | None] | None = None  # None: not checked yet
 
@@ -118,14 +118,14 @@ class CaseCache:
     def __init__(self, project: Project, base: str):
         self.folder = project.work / "cache"
         try:
-            (self.folder / "nq").mkdir(parents=True, exist_ok=True)
+            (self.folder / "nt").mkdir(parents=True, exist_ok=True)
             writable = os.access(self.folder, os.W_OK)
         except OSError:
             writable = False
         if not writable:
             self.folder = Path(tempfile.mkdtemp(prefix="casegraph-cache-"))
             atexit.register(shutil.rmtree, self.folder, True)
-            (self.folder / "nq").mkdir()
+            (self.folder / "nt").mkdir()
         self.index_path = self.folder / "index.pickle"
         self.inputs = inputs_digest(project)
         self.key = rules_key(self.inputs, base)
@@ -137,8 +137,8 @@ class CaseCache:
             except Exception:  # noqa: BLE001 - an unreadable cache is an empty one
                 state = {}
         if state.get("key") != self.key:
-            shutil.rmtree(self.folder / "nq", ignore_errors=True)
-            (self.folder / "nq").mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.folder / "nt", ignore_errors=True)
+            (self.folder / "nt").mkdir(parents=True, exist_ok=True)
             state = {"key": self.key, "entries": {}, "store": None, "graphs": None, "fresh": {}}
             (self.folder / "results.pickle").unlink(missing_ok=True)
         self.state = state
@@ -152,8 +152,8 @@ class CaseCache:
         """The ontology and vocabularies (see :func:`cached_vocabulary`)."""
         return cached_vocabulary(project, folder=self.folder, inputs=self.inputs)
 
-    def nq_path(self, entry: CachedCase) -> Path:
-        return self.folder / "nq" / entry.nq
+    def nt_path(self, entry: CachedCase) -> Path:
+        return self.folder / "nt" / entry.nt
 
     def changed(self, files: list[str]) -> tuple[list[str], dict[str, tuple[str, int, int]]]:
         """The files that are new or changed since they were cached, and for those their
@@ -177,10 +177,10 @@ class CaseCache:
         return changed, read
 
     def forget(self, path: str) -> CachedCase | None:
-        """Drop a file's entry and its N-Quads; the entry dropped, if any."""
+        """Drop a file's entry; the entry dropped, if any. Its N-Triples file stays until the
+        store no longer holds its triples (see :func:`casegraph.workspace.update_project`)."""
         entry = self.entries.pop(path, None)
         if entry is not None:
-            self.nq_path(entry).unlink(missing_ok=True)
             self.state["fresh"].pop(path, None)
             self.dirty = True
         return entry

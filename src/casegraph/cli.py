@@ -225,20 +225,22 @@ def _write_whole(path: Path, data: bytes) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="The file to write (it appears only when complete).")
 def dump(paths: tuple[Path, ...], root: Path | None, base: str, fmt: str, output: Path) -> None:
-    """Write the whole embedded store (internal: every fact) for a large engine's bulk loader.
+    """Write the whole dataset (internal: every fact) for a large engine's bulk loader.
 
-    Streamed from the store, so memory stays flat at any size; the store is brought up to
-    date first. This is the internal audience: for partners or the public, use 'casegraph
-    export --audience', which filters and checks (and holds the cases in memory).
+    A named graph per case, as 'casegraph push' and 'casegraph export' give them; streamed,
+    so memory stays flat at any size; the store and cache are brought up to date first. This
+    is the internal audience: for partners or the public, use 'casegraph export --audience',
+    which filters and checks (and holds the cases in memory).
     """
-    from .store import dump_store
+    from .dump import write_dump
     from .workspace import update_project
 
     project = _project(root)
     with _progress("Converting") as progress:
         update_project(project, _data_paths(project, paths), base=_check_base(base), progress=progress)
-    dump_store(project.work / "store", output, fmt)
-    click.echo(f"Wrote {display_path(output)} ({output.stat().st_size} bytes, internal audience)", err=True)
+    quads = write_dump(project, base=_check_base(base), output=output, fmt=fmt)
+    click.echo(f"Wrote {display_path(output)} ({quads} quads, {output.stat().st_size} bytes, internal audience)",
+               err=True)
 
 
 @main.command(name="queries", context_settings=CONTEXT)

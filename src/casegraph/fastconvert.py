@@ -1,4 +1,4 @@
-"""The converter of :mod:`casegraph.convert`, run with light terms that write N-Quads directly.
+"""The converter of :mod:`casegraph.convert`, run with light terms that write N-Triples directly.
 
 Building rdflib terms costs most of a conversion: every ``URIRef`` is checked character by
 character, every ``CG.Case`` makes a new term, and every node records the line of each of its
@@ -6,7 +6,7 @@ properties. The fast converter does not copy the conversion rules (a copy would 
 ``convert.py``): it runs the very functions of ``convert.py`` with their module globals
 swapped for light stand-ins (``URIRef`` -> :class:`IRI`, a plain ``str``; ``Literal`` ->
 :class:`Lit`, which serialises itself once; namespaces whose terms are made once), so the
-same code makes the same triples, as N-Quads lines and as plain values for
+same code makes the same triples, as N-Triples lines and as plain values for
 :mod:`casegraph.fastshacl`. Literals with a datatype are still made by rdflib (cached by
 value), so their lexical forms are rdflib's own. Source locations are kept as JSON paths and
 turned into lines only for the nodes a validation result is about.
@@ -208,16 +208,15 @@ _CLASS: list[type] = []
 
 
 class FastCase:
-    """One converted case: its IRI, its triples as plain values, and its N-Quads text."""
+    """One converted case: its IRI, its triples as plain values, and its N-Triples text."""
 
     __slots__ = ("case_id", "iri", "triples", "paths")
 
     def __init__(self, case_id: str, iri: str, triples: list[tuple[Any, Any, Any]], paths: dict | None = None):
         self.case_id, self.iri, self.triples, self.paths = case_id, iri, triples, paths or {}
 
-    def nquads(self) -> str:
-        g = f" <{self.iri}> .\n"
-        return "".join(f"{term_nt(s)} {term_nt(p)} {term_nt(o)}{g}" for s, p, o in self.triples)
+    def ntriples(self) -> str:
+        return "".join(f"{term_nt(s)} {term_nt(p)} {term_nt(o)} .\n" for s, p, o in self.triples)
 
 
 def convert_case_fast(case: CaseFile, *, base: str, states: dict[str, URIRef]) -> FastCase:

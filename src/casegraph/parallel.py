@@ -2,13 +2,13 @@
 
 :func:`process_case_files` reads each file with the loader of :mod:`casegraph.cases` (the
 JSON Schema pre-checked by :mod:`casegraph.fastschema`), converts it with
-:mod:`casegraph.fastconvert`, writes its N-Quads to a file of its own, and, when asked, checks
+:mod:`casegraph.fastconvert`, writes its N-Triples to a file of its own, and, when asked, checks
 it with :mod:`casegraph.fastshacl`. Only small outcomes come back to the caller, so memory stays
 flat however many files there are. Results are located exactly as
 :func:`casegraph.validate.validate_build` locates them.
 
 A case pointing at a node of another case (a related case) is checked with what that case's
-N-Quads say about the node, once every case has been converted.
+N-Triples say about the node, once every case has been converted.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class FileOutcome:
     """What processing one case file gave.
 
     ``problems`` is set when the file could not be read; otherwise ``case_id``, ``iri``,
-    ``triples`` and the N-Quads file name are. When validating: ``results`` (located; None when
+    ``triples`` and the N-Triples file name are. When validating: ``results`` (located; None when
     the case points into other cases and no ``owners`` were given), ``foreign`` (the case IRIs
     it points into), or ``unsupported`` (it has triples about nodes outside its own IRI, which
     the fast engine does not check).
@@ -90,7 +90,7 @@ class FileOutcome:
     case_id: str = ""
     iri: str = ""
     triples: int = 0
-    nq: str = ""
+    nt: str = ""
     results: list | None = None
     foreign: list[str] | None = None
     unsupported: bool = False
@@ -106,19 +106,19 @@ def _process(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
     owners: dict[str, str] | None = _JOB["owners"]
     cases_root = f"{base}case/"
     outcomes = []
-    for path, nq_name in chunk:
+    for path, nt_name in chunk:
         try:
             case = load_case_file_fast(Path(path))
         except CaseDataError as error:
             outcomes.append(FileOutcome(path, problems=list(error.problems)))
             continue
         fast = convert_case_fast(case, base=base, states=states)
-        target = os.path.join(folder, nq_name)
+        target = os.path.join(folder, nt_name)
         if not os.path.exists(target):  # the name holds the file's hash: an existing one is this
             with open(target + ".tmp", "w", encoding="utf-8") as out:
-                out.write(fast.nquads())
+                out.write(fast.ntriples())
             os.replace(target + ".tmp", target)  # never seen half-written by another worker
-        outcome = FileOutcome(path, case_id=case.case_id, iri=str(fast.iri), triples=len(fast.triples), nq=nq_name)
+        outcome = FileOutcome(path, case_id=case.case_id, iri=str(fast.iri), triples=len(fast.triples), nt=nt_name)
         if checker is not None:
             index = Index(fast.triples)
             if not case_prefix_ok(fast.iri, index):
@@ -138,7 +138,7 @@ def _process(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
 
 def _supplied(foreign: set[str], owners: dict[str, str], cases_root: str) -> Index:
     """What the cases owning ``foreign`` nodes say about them (as
-    :func:`casegraph.fastvalidate.supplied_foreign` gives it), read from their N-Quads files."""
+    :func:`casegraph.fastvalidate.supplied_foreign` gives it), read from their N-Triples files."""
     import pyoxigraph as ox
 
     supplied = Index()
@@ -148,7 +148,7 @@ def _supplied(foreign: set[str], owners: dict[str, str], cases_root: str) -> Ind
         subjects = tuple(f"<{n}> " for n in nodes)
         with open(owners[owner], encoding="utf-8") as f:
             lines = [line for line in f if line.startswith(subjects)]
-        quads = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        quads = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         supplied.add_all((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in quads)
     return supplied
 
@@ -183,22 +183,22 @@ def locate(case: CaseFile, fast: FastCase, raw: list[RawResult], checker: Checke
     return [to_validation_result(r, checker.shapes, locations) for r in raw]
 
 
-def process_case_files(jobs: list[tuple[str, str]], *, base: str, states: dict, nq_folder: Path,
+def process_case_files(jobs: list[tuple[str, str]], *, base: str, states: dict, nt_folder: Path,
                        checker: Checker | None = None, owners: dict[str, str] | None = None,
                        workers: int | None = None,
                        progress: Callable[[int, int], None] | None = None) -> list[FileOutcome]:
-    """Process case files, each ``(path, N-Quads file name)``, in order; on every core when
+    """Process case files, each ``(path, N-Triples file name)``, in order; on every core when
     there are enough of them.
 
     Args:
         states: ISO code to State IRI (rdflib terms, as the vocabulary gives them).
-        nq_folder: where each case's N-Quads file is written.
+        nt_folder: where each case's N-Triples file is written.
         checker: validate each case too (None: only convert).
-        owners: case IRI to the N-Quads file of that case, for cases that point into other
+        owners: case IRI to the N-Triples file of that case, for cases that point into other
             cases; without it such cases are left unchecked (``results`` None).
         progress: called with (files done, files in all) as chunks finish.
     """
-    _JOB.update(base=base, states={k: IRI(v) for k, v in states.items()}, folder=str(nq_folder), checker=checker,
+    _JOB.update(base=base, states={k: IRI(v) for k, v in states.items()}, folder=str(nt_folder), checker=checker,
                 owners=owners)
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     workers = workers or os.cpu_count() or 1

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from .errors import QueryError
 
-__all__ = ["QueryResult", "Store", "EmbeddedStore", "RdflibStore", "write_embedded_store", "dump_store", "nquads"]
+__all__ = ["QueryResult", "Store", "EmbeddedStore", "RdflibStore", "write_embedded_store", "nquads", "ntriples"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -66,6 +66,12 @@ def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Iterable[str]:
         yield f"{s.n3()} {p.n3()} {nt_term(o)} {g.n3()} .\n"
 
 
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterable[str]:
+    """N-Triples lines for rdflib terms."""
+    for s, p, o in triples:
+        yield f"{s.n3()} {p.n3()} {nt_term(o)} .\n"
+
+
 def replace_store_folder(path: Path, fill: Callable[[Any], None]) -> None:
     """Build a new on-disk Oxigraph store at ``path`` with ``fill(store)``, replacing any store
     there, never leaving half of one: the store is filled in a sibling folder and moved into
@@ -87,30 +93,6 @@ def replace_store_folder(path: Path, fill: Callable[[Any], None]) -> None:
     fresh.rename(path)
     if stale.exists():
         shutil.rmtree(stale)
-
-
-DUMP_FORMATS = ("nquads", "trig")
-
-
-def dump_store(store_path: Path, output: Path, fmt: str = "nquads") -> None:
-    """Write every graph of an on-disk store to ``output``, streamed by Oxigraph (memory stays
-    flat at any size: made for the bulk loaders of large SPARQL engines). The file appears only
-    when complete.
-    """
-    import pyoxigraph
-
-    formats = {"nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG}
-    partial = output.with_name(output.name + ".partial")
-    store = pyoxigraph.Store.read_only(str(store_path))
-    try:
-        store.dump(str(partial), format=formats[fmt])
-        partial.replace(output)
-    except OSError as error:
-        from .errors import UsageError
-
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def write_embedded_store(path: Path, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
