@@ -237,6 +237,7 @@ def _update_store(store_path: Path, stale: list[Path], parts: list[Path]) -> Non
             store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
     if len(parts) > 1000:
         store.bulk_load(io.BufferedReader(_Concatenation(parts), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+        store.optimize()
     else:
         for part in parts:
             store.load(path=str(part), format=ox.RdfFormat.N_TRIPLES)
@@ -254,6 +255,10 @@ def _write_store(store_path: Path, parts: list[Path], vocabulary: Any) -> None:
 
     def fill(store: Any) -> None:
         store.bulk_load(io.BufferedReader(_Concatenation(parts, tail), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+        # A bulk load leaves its sorted runs side by side, and every lookup then searches each
+        # of them. Merging them (RocksDB compaction) made lookups about ten times faster at
+        # 100,000 cases (cases-by-act 40.8 s -> 4.3 s) for 28 s more build there, 1.5 s at 10,000.
+        store.optimize()
 
     replace_store_folder(store_path, fill)
 
