@@ -29,10 +29,11 @@ from rdflib import Literal
 
 from casegraph.build import VOCABULARY_GRAPH, Build, build_cases
 from casegraph.cli import main
+from casegraph.credentials import Credentials, default_config_path, find_credentials
 from casegraph.errors import EndpointError, UsageError
+from casegraph.push import STAGING_PREFIX, push_graphs
 from casegraph.queries import bind_parameters, list_queries, load_query
-from casegraph.remote import (STAGING_PREFIX, Credentials, SparqlEndpointStore, default_config_path,
-                              find_credentials, push_graphs)
+from casegraph.remote import SparqlEndpointStore
 from casegraph.serve import find_oxigraph, free_port, start_server
 from casegraph.store import EmbeddedStore
 from casegraph.vocabulary import Vocabulary

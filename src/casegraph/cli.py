@@ -333,7 +333,8 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
 
 def _remote_store(endpoint: str, *, timeout: float, update: str | None = None, store: str | None = None):
     """A remote store for the URLs given, with credentials from the environment or the endpoints file."""
-    from .remote import SparqlEndpointStore, default_config_path, find_credentials
+    from .credentials import default_config_path, find_credentials
+    from .remote import SparqlEndpointStore
 
     for name, url in (("--endpoint", endpoint), ("--update-endpoint", update), ("--store-endpoint", store)):
         if url is not None and not url.startswith(("http://", "https://")):
@@ -395,7 +396,7 @@ def push(paths: tuple[Path, ...], endpoint: str, update_endpoint: str | None, st
     the remote graphs as they were. Credentials come from the environment or the endpoints
     file, as for 'casegraph query --endpoint'. Exit code 3 if the endpoint fails.
     """
-    from .remote import push_graphs
+    from .push import push_graphs
 
     project = _project(root)
     base = _check_base(base)

@@ -1,15 +1,12 @@
-"""Remote SPARQL endpoints: asking them questions and pushing the built graph into them.
+"""Remote SPARQL endpoints: asking them questions.
 
 :class:`SparqlEndpointStore` answers SPARQL like every other store (:mod:`casegraph.store`),
 through SPARQLWrapper, with JSON results turned into rdflib terms. Every failure (no connection,
 a timeout, an HTTP 4xx/5xx, an answer that is not SPARQL results, an answer cut short by the
 server's row cap) is an :class:`~casegraph.errors.EndpointError` that names the URL and status.
 
-:func:`push_graphs` replaces the project's named graphs in a remote store (see its docstring).
-
-Credentials are never taken from the command line: :func:`find_credentials` reads them from
-environment variables or from a TOML file keyed by endpoint URL; the caller passes both in,
-so this module reads no global configuration itself.
+Pushing into an endpoint is :mod:`casegraph.push`; credentials come from
+:mod:`casegraph.credentials`.
 """
 
 from __future__ import annotations
@@ -19,97 +16,23 @@ import base64
 import contextlib
 import json
 import math
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from http.client import HTTPException
-from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .credentials import Credentials
 from .errors import EndpointError, UsageError
-from .namespaces import CG, OWL
 from .store import QueryResult
 
-__all__ = [
-    "Credentials", "find_credentials", "default_config_path", "SparqlEndpointStore",
-    "PushReport", "push_graphs", "STAGING_PREFIX",
-]
+__all__ = ["SparqlEndpointStore"]
 
-#: Environment variables holding credentials for any endpoint (they win over the config file).
-USER_VARIABLE, PASSWORD_VARIABLE, AUTH_VARIABLE = (
-    "CASEGRAPH_ENDPOINT_USER", "CASEGRAPH_ENDPOINT_PASSWORD", "CASEGRAPH_ENDPOINT_AUTH")
-#: Names of staging graphs, while a push uploads; never left behind by a push that ends.
-STAGING_PREFIX = "https://w3id.org/casegraph/graph/staging/"
 _RESULT_TYPES = ("application/sparql-results+json", "application/json")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A user name and password for HTTP Basic or Digest authentication."""
-
-    user: str
-    password: str = field(repr=False)
-    auth: str = "basic"
-
-
-def default_config_path(environ: Mapping[str, str]) -> Path:
-    """``$CASEGRAPH_ENDPOINTS_FILE``, else ``$XDG_CONFIG_HOME/casegraph/endpoints.toml``
-    (``~/.config/casegraph/endpoints.toml``)."""
-    if environ.get("CASEGRAPH_ENDPOINTS_FILE"):
-        return Path(environ["CASEGRAPH_ENDPOINTS_FILE"])
-    config_home = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config_home) / "casegraph" / "endpoints.toml"
-
-
-def find_credentials(url: str, *, environ: Mapping[str, str], config_path: Path | None) -> Credentials | None:
-    """The credentials for ``url``: from the environment, else from the config file's table for it.
-
-    The config file is TOML, one table per endpoint URL::
-
-        ["http://127.0.0.1:8890/sparql-auth"]
-        user = "dba"
-        password = "dba"
-        auth = "digest"      # or "basic" (the default)
-
-    Raises:
-        UsageError: the file does not parse, or an entry is incomplete or of the wrong type.
-    """
-    if environ.get(USER_VARIABLE) or environ.get(PASSWORD_VARIABLE):
-        if not (environ.get(USER_VARIABLE) and environ.get(PASSWORD_VARIABLE)):
-            raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
-        return Credentials(environ[USER_VARIABLE], environ[PASSWORD_VARIABLE],
-                           _auth(environ.get(AUTH_VARIABLE, "basic"), AUTH_VARIABLE))
-    if config_path is None or not config_path.is_file():
-        return None
-    import tomllib
-
-    try:
-        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"{config_path}: cannot read the endpoints file: {error}") from None
-    entry = next((value for key, value in config.items() if key.rstrip("/") == url.rstrip("/")), None)
-    if entry is None:
-        return None
-    where = f"{config_path}: [\"{url}\"]"
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("user", "password")):
-        raise UsageError(f"{where} needs user = \"...\" and password = \"...\" (strings)")
-    unknown = set(entry) - {"user", "password", "auth"}
-    if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: user, password, auth")
-    return Credentials(entry["user"], entry["password"], _auth(entry.get("auth", "basic"), where + " auth"))
-
-
-def _auth(value: object, where: str) -> str:
-    if not isinstance(value, str) or value.lower() not in ("basic", "digest"):
-        raise UsageError(f"{where} must be basic or digest, got {value!r}")
-    return value.lower()
 
 
 class SparqlEndpointStore:
@@ -338,132 +261,3 @@ def _term(cell: dict | None) -> Node | None:
     raise ValueError(kind)
 
 
-@dataclass
-class PushReport:
-    """What a push did."""
-
-    graphs: int
-    triples: int
-    dropped: list[str]
-    seconds: float
-    union_default_graph: bool
-
-
-def push_graphs(store: SparqlEndpointStore, quads: Iterable[tuple[Node, Node, Node, Node]], *,
-                base: str, batch_triples: int = 1_000) -> PushReport:
-    """Replace the project's named graphs in a remote store with ``quads``, all or nothing.
-
-    SPARQL engines differ in what a request guarantees: Oxigraph runs an update request in one
-    transaction, Virtuoso applies its operations one by one (an error half-way keeps the first
-    half). So a push never writes into a live graph until the new data is complete:
-
-    1. upload each graph into a fresh staging graph (``STAGING_PREFIX`` + a token): by Graph
-       Store Protocol PUT when the store has ``store_url``, else by ``INSERT DATA`` requests
-       holding whole graphs (a graph is never split, so blank nodes keep their identity);
-    2. count the triples of every staging graph and compare with what was sent;
-    3. swap, in one small update request: ``DROP`` the project's case graphs (under ``base``) that
-       are no longer in the build, and ``MOVE`` each staging graph onto its live graph.
-
-    A failure in steps 1-2 drops the staging graphs and leaves every live graph as it was. Staging
-    graphs that a killed push left behind are dropped by the next push. While step 1 runs, an
-    endpoint whose default graph is the union of all graphs shows the staged copies too.
-
-    Returns:
-        a report; ``union_default_graph`` says whether the endpoint's default graph shows the
-        pushed data (the stored questions need that: Oxigraph ``--union-default-graph``).
-
-    Raises:
-        EndpointError: a request failed (with what was left unchanged in the message).
-    """
-    started = time.monotonic()
-    graphs: dict[str, set[str]] = {}
-    for s, p, o, g in quads:
-        graphs.setdefault(str(g), set()).add(f"{s.n3()} {p.n3()} {o.n3()} .\n")
-    token = uuid.uuid4().hex[:16]
-    staging = {graph: f"{STAGING_PREFIX}{token}/{i}" for i, graph in enumerate(sorted(graphs))}
-    _drop(store, _leftover_staging(store))
-    stale = [g for g in _project_case_graphs(store, base) if g not in graphs]
-    try:
-        _upload(store, graphs, staging, batch_triples)
-        _verify(store, graphs, staging)
-    except EndpointError as error:
-        with contextlib.suppress(EndpointError):
-            _drop(store, list(staging.values()))
-        raise EndpointError(f"{_message(error)} — push abandoned: the remote graphs were not changed",
-                            url=error.url, status=error.status) from None
-    swap = [f"DROP SILENT GRAPH <{g}>" for g in stale] + \
-           [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" for g in sorted(graphs)]
-    store.update(" ;\n".join(swap))
-    probe = next((g for g in sorted(graphs) if g.startswith(f"{base}case/")), None)
-    union = True
-    if probe is not None:
-        union = bool(store.query(f"SELECT ?type WHERE {{ <{probe}> a ?type }} LIMIT 1").rows)
-    return PushReport(len(graphs), sum(len(t) for t in graphs.values()), stale, time.monotonic() - started, union)
-
-
-def _message(error: EndpointError) -> str:
-    """The message of an EndpointError without the URL and status it starts with."""
-    status = f" (HTTP {error.status})" if error.status is not None else ""
-    return str(error).removeprefix(f"{error.url}{status}: ")
-
-
-def _leftover_staging(store: SparqlEndpointStore) -> list[str]:
-    found = store.query(
-        f"SELECT DISTINCT ?g WHERE {{ VALUES ?type {{ <{CG.Case}> <{OWL.Ontology}> }} GRAPH ?g {{ ?s a ?type }} "
-        f"FILTER(STRSTARTS(STR(?g), {Literal(STAGING_PREFIX).n3()})) }}")
-    return [str(row[0]) for row in found.rows]
-
-
-def _project_case_graphs(store: SparqlEndpointStore, base: str) -> list[str]:
-    """The case graphs of this project in the remote store: named after a case under ``base``."""
-    found = store.query(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a <{CG.Case}> }} "
-        f"FILTER(STRSTARTS(STR(?g), {Literal(base + 'case/').n3()})) }}")
-    return [str(row[0]) for row in found.rows]
-
-
-def _drop(store: SparqlEndpointStore, names: list[str]) -> None:
-    if names:
-        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names))
-
-
-def _upload(store: SparqlEndpointStore, graphs: Mapping[str, set[str]], staging: Mapping[str, str],
-            batch_triples: int) -> None:
-    if store.store_url:
-        for graph, triples in graphs.items():
-            store.put_graph(staging[graph], "".join(sorted(triples)).encode("utf-8"))
-        return
-    # INSERT DATA requests of at most batch_triples triples: Virtuoso 7.2's SPARQL compiler fails
-    # on a few thousand ("memory exhausted" near 5,000 for dba; "SQL text has exceeded 10000
-    # lines" at 2,000 for other users). A graph with blank nodes goes whole, since a blank node
-    # label only names the same node within one request.
-    pieces: list[tuple[str, list[str]]] = []
-    for graph in sorted(graphs):
-        lines = sorted(graphs[graph])
-        step = len(lines) if any("_:" in line for line in lines) else batch_triples
-        pieces += [(graph, lines[i:i + step]) for i in range(0, len(lines), max(step, 1))]
-    batch: list[str] = []
-    size = 0
-    for graph, lines in pieces:
-        if batch and size + len(lines) > batch_triples:
-            store.update("INSERT DATA {\n" + "".join(batch) + "}")
-            batch, size = [], 0
-        batch.append(f"GRAPH <{staging[graph]}> {{\n{''.join(lines)}}}\n")
-        size += len(lines)
-    if batch:
-        store.update("INSERT DATA {\n" + "".join(batch) + "}")
-
-
-def _verify(store: SparqlEndpointStore, graphs: Mapping[str, set[str]], staging: Mapping[str, str],
-            chunk: int = 200) -> None:
-    names = sorted(graphs)
-    for start in range(0, len(names), chunk):
-        part = {staging[g]: g for g in names[start:start + chunk]}
-        values = " ".join(f"<{s}>" for s in part)
-        found = store.query(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-                            "GROUP BY ?g")
-        counts = {str(g): int(str(n)) for g, n in found.rows}
-        for staged, graph in part.items():
-            if counts.get(staged, 0) != len(graphs[graph]):
-                raise EndpointError(f"graph <{graph}> arrived with {counts.get(staged, 0)} of "
-                                    f"{len(graphs[graph])} triples", url=store.url)
