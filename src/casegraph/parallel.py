@@ -81,7 +81,7 @@ class FileOutcome:
     ``problems`` is set when the file could not be read; otherwise ``case_id``, ``iri``,
     ``triples`` and the N-Triples file name are. When validating: ``results`` (located; None when
     the case points into other cases and no ``owners`` were given), ``foreign`` (the case IRIs
-    it points into), or ``unsupported`` (it has triples about nodes outside its own IRI, which
+    it points into; results are rows of :mod:`casegraph.resultrows`), or ``unsupported`` (it has triples about nodes outside its own IRI, which
     the fast engine does not check).
     """
 
@@ -175,12 +175,14 @@ def _from_ox(term: Any) -> Any:
     return Lit(term.value, datatype, None, f'"{_escape(term.value)}"^^<{datatype}>')
 
 
-def locate(case: CaseFile, fast: FastCase, raw: list[RawResult], checker: Checker) -> list:
-    """Raw results as :class:`casegraph.validate.ValidationResult`, with the file's lines."""
+def locate(case: CaseFile, fast: FastCase, raw: list[RawResult], checker: Checker) -> list[tuple]:
+    """Raw results as :class:`casegraph.validate.ValidationResult` gives them, with the file's
+    lines, as rows (:mod:`casegraph.resultrows`): plain data, cheap to send back and to keep."""
     from .fastvalidate import to_validation_result
+    from .resultrows import to_row
 
     locations = source_locations(case, fast, {r.focus for r in raw})
-    return [to_validation_result(r, checker.shapes, locations) for r in raw]
+    return [to_row(to_validation_result(r, checker.shapes, locations)) for r in raw]
 
 
 def process_case_files(jobs: list[tuple[str, str]], *, base: str, states: dict, nt_folder: Path,

@@ -83,10 +83,9 @@ def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tu
         previous = cache.entries.get(outcome.path)
         if previous is not None and previous.nt != outcome.nt and previous.nt not in in_store():
             cache.nt_path(previous).unlink(missing_ok=True)  # else kept until the store drops its triples
-        cache.entries[outcome.path] = CachedCase(sha, size, mtime_ns, outcome.case_id, outcome.iri, outcome.nt,
-                                                 outcome.triples, deps={} if outcome.results is not None else None)
-        if outcome.results is not None:
-            cache.set_results(outcome.path, outcome.results)
+        cache.put(outcome.path, CachedCase(sha, size, mtime_ns, outcome.case_id, outcome.iri, outcome.nt,
+                                           outcome.triples, deps={} if outcome.results is not None else None))
+        cache.set_results(outcome.path, outcome.results or [])  # none yet: an old version's go
     return problems
 
 
@@ -302,7 +301,8 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
         ShapesError: the shapes do not parse.
     """
     from .fastvalidate import to_validation_result, vocabulary_results
-    from .validate import ValidationReport, _unique, load_shapes
+    from .resultrows import report_rows, to_row
+    from .validate import ValidationReport, load_shapes
 
     shapes, shapes_files = load_shapes(project.shapes)
 
@@ -329,17 +329,17 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
         for outcome in more:
             if outcome.results is not None:
                 cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
+                cache.touch(outcome.path)
         outcomes = [*outcomes, *more]
     if any(o.unsupported for o in outcomes):
         cache.save_if_changed()
         return _validate_whole(project, data_paths, vocabulary, base)
-    results = [to_validation_result(r, shapes, {}) for r in vocabulary_results(check.compiled, check.ontology)]
+    rows = [to_row(to_validation_result(r, shapes, {})) for r in vocabulary_results(check.compiled, check.ontology)]
     kept = cache.results()
     for p in files:
-        results.extend(kept.get(p, ()))
+        rows.extend(kept.get(p, ()))
     cache.save_if_changed()
-    results.sort(key=lambda r: (str(r.problem.path), r.problem.line or 0, r.problem.field, r.message))
-    return ProjectValidation(ValidationReport(_unique(results), shapes_files), len(files),
+    return ProjectValidation(ValidationReport(report_rows(rows), shapes_files), len(files),
                              len({o.path for o in outcomes}))
 
 
