@@ -167,3 +167,20 @@ def test_a_project_whose_work_folder_cannot_be_written_still_validates(projects,
     assert code == 0 and "32 cases checked" in output and "conforms" in output
     code, output = _run(root, monkeypatch, "build")
     assert code != 0 and ".casegraph" in output and "Traceback" not in output
+
+
+def test_a_build_checks_ahead_only_when_many_files_changed(projects, monkeypatch) -> None:
+    from casegraph import workspace
+
+    few, many = projects
+    base = DEFAULT_BASE
+    update_project(Project(few), [few / "data"], base=base)  # 32 files: fewer than CHECK_AHEAD_FROM
+    after_few = validate_project(Project(few), [few / "data"], base=base)
+    assert after_few.revalidated == after_few.case_count
+    monkeypatch.setattr(workspace, "CHECK_AHEAD_FROM", 1)
+    update_project(Project(many), [many / "data"], base=base)
+    after_many = validate_project(Project(many), [many / "data"], base=base)
+    # Checked during the build; validate checks again only cases that point into other cases.
+    assert 0 < after_many.revalidated < after_many.case_count
+    assert [str(r).replace(str(many), "") for r in after_many.report.results] == \
+        [str(r).replace(str(few), "") for r in after_few.report.results]
