@@ -184,3 +184,21 @@ def test_a_build_checks_ahead_only_when_many_files_changed(projects, monkeypatch
     assert 0 < after_many.revalidated < after_many.case_count
     assert [str(r).replace(str(many), "") for r in after_many.report.results] == \
         [str(r).replace(str(few), "") for r in after_few.report.results]
+
+
+def test_builds_of_different_folders_in_turn_give_their_own_stores(projects) -> None:
+    """A build of other paths keeps the cache entries (and files) of the paths it did not list;
+    going back and forth between the corpus and two of its files never loses a case's triples."""
+    root, scratch = projects
+    project, base = Project(root), DEFAULT_BASE
+    corpus = [root / "data"]
+    pair = [root / "data" / "agiza-v-sweden.yaml", root / "data" / "alzery-v-sweden.yaml"]
+    expected = {}
+    for name, paths in (("corpus", [scratch / "data"]),
+                        ("pair", [scratch / "data" / "agiza-v-sweden.yaml", scratch / "data" / "alzery-v-sweden.yaml"])):
+        update_project(Project(scratch), paths, base=base)
+        expected[name] = _quads(scratch)
+    for name, paths in (("corpus", corpus), ("pair", pair), ("corpus", corpus), ("pair", pair)):
+        update_project(project, paths, base=base)
+        assert _quads(root) == expected[name], name
+    assert len(expected["pair"]) < len(expected["corpus"])

@@ -427,6 +427,21 @@ def test_claims_vs_findings(ask, gerasimov: dict) -> None:
     assert ask("claims-vs-findings", forum="ecthr") == fixture_rows[:3]
 
 
+def test_claims_against_an_instrument_found_violated_as_a_whole(vocabulary: Vocabulary) -> None:
+    """Two real cases whose sources give the Committee's violation finding without naming
+    articles (data/dzemajl-v-yugoslavia.yaml and data/ali-aarrass-v-morocco.yaml: `findings:
+    - instrument: UNCAT, outcome: violation`, no `article`). Their claims are not "not found
+    violated". Rows read off the two files' `claims:` lists by hand."""
+    build = build_cases([ROOT / "data" / "dzemajl-v-yugoslavia.yaml", ROOT / "data" / "ali-aarrass-v-morocco.yaml"],
+                        vocabulary)
+    result = EmbeddedStore(quads=build.quads()).query(load_query(ROOT / "queries" / "claims-vs-findings.rq").text)
+    mark = ("claimed, instrument found violated, articles not named", "violation (whole instrument)")
+    dzemajl = ["UNCAT-1-1", "UNCAT-12", "UNCAT-13", "UNCAT-14", "UNCAT-16-1", "UNCAT-2-1"]
+    aarrass = ["UNCAT-11", "UNCAT-12", "UNCAT-13", "UNCAT-15", "UNCAT-2-1"]
+    assert [tuple(value(v) for v in row) for row in result.rows] == \
+        [("ali-aarrass-v-morocco", a, *mark) for a in aarrass] + [("dzemajl-v-yugoslavia", a, *mark) for a in dzemajl]
+
+
 def test_cases_by_article(ask, gerasimov: dict) -> None:
     a, b, c = (A, "Fixture A v. Testland", "ecthr"), (B, "Fixture B v. Testland", "ecthr-grand-chamber"), \
         (C, "Fixture C v. Otherland", "hrc")

@@ -190,8 +190,12 @@ _REWRITE_FROM = 2000
 
 
 def _remove_unused(cache: CaseCache, old: dict[str, str], target: dict[str, str]) -> None:
-    """Delete the N-Triples files of cases the store no longer holds as they were."""
+    """Delete the N-Triples files of cases the store no longer holds as they were, unless the
+    cache still has the file for a case outside this build (a build of other folders leaves
+    the entries of the files it did not list, to be used again)."""
     kept = set(target.values())
+    if set(old.values()) - kept:
+        kept |= {entry.nt for entry in cache.entries.values()}
     for name in set(old.values()) - kept:
         (cache.folder / "nt" / name).unlink(missing_ok=True)
 
