@@ -87,6 +87,13 @@ def test_query_errors_exit_3(tmp_project: Path) -> None:
     assert missing.exit_code == 3 and "missing required parameter(s): --param case=gerasimov-v-kazakhstan" in missing.output
     extra = run("query", "case-findings", "--root", str(tmp_project), "--param", "case=x", "--param", "colour=red")
     assert extra.exit_code == 3 and "unknown parameter 'colour'" in extra.output
+    # A mistyped case id is said so, not answered with an empty table; a case that is there
+    # but has no rows still gets its empty answer (Gerasimov's case is not against France).
+    typo = run("query", "case-findings", "--root", str(tmp_project), "--param", "case=gerasimov-v-kazakstan")
+    assert typo.exit_code == 3 and "no case 'gerasimov-v-kazakstan' in the embedded store" in typo.output
+    empty = run("query", "report-cases", "--root", str(tmp_project), "--param", "case=gerasimov-v-kazakhstan",
+                "--param", "state=FR", "--format", "csv")
+    assert empty.exit_code == 0 and "no case" not in empty.output and len(empty.output.strip().splitlines()) == 1
 
 
 def test_query_rebuilds_a_stale_store(tmp_project: Path) -> None:

@@ -321,14 +321,22 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
     if endpoint:
         if data_paths:
             raise click.BadParameter("the endpoint answers from what was pushed to it", param_hint="--data")
-        result = _remote_store(endpoint, timeout=timeout).query(text)
+        store = _remote_store(endpoint, timeout=timeout)
     else:
         from .workspace import open_project_store
 
         state = open_project_store(project, _data_paths(project, data_paths), base=base)
         if state.rebuilt:
             click.echo("(the case files changed since the last build: brought the embedded store up to date)", err=True)
-        result = state.store.query(text)
+        store = state.store
+    result = store.query(text)
+    if not result.rows and result.boolean is None:
+        from .errors import QueryError
+        from .queries import missing_cases
+
+        for case_id in missing_cases(store, stored, values, base=base, states=states):
+            raise QueryError(f"--param: no case '{case_id}' in the {store.description}; a case id is its "
+                             "file name in data/ without .yaml (see 'casegraph stats')")
     click.echo(format_result(result, fmt))
 
 

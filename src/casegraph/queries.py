@@ -34,7 +34,7 @@ from rdflib.term import Node
 from .errors import QueryError
 from .namespaces import XSD, article_iri, vocab_concept
 
-__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "inject_values",
+__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "inject_values", "missing_cases",
            "sparql_term", "PARAMETER_TYPES"]
 
 #: Parameter types and what a value of each becomes.
@@ -313,3 +313,22 @@ def _outer_group(text: str) -> int | None:
         if token.upper() in ("CONSTRUCT", "DESCRIBE"):
             return None
     return None
+
+
+def missing_cases(store: Any, query: StoredQuery, values: Mapping[str, str], *, base: str,
+                  states: Mapping[str, URIRef]) -> list[str]:
+    """The case ids given for ``query``'s case parameters that ``store`` holds no case for.
+
+    An empty answer for a mistyped case id would read as "nothing found"; callers ask this
+    when a question with a case parameter returns no rows.
+    """
+    from .namespaces import CG
+
+    missing = []
+    for parameter in query.parameters:
+        if parameter.type == "case" and parameter.name in values:
+            term = parameter_term(parameter, values[parameter.name], base=base, states=states)
+            answer = store.query(f"ASK {{ VALUES ?case {{ {sparql_term(term)} }} ?case a <{CG.Case}> }}")
+            if not answer.boolean:
+                missing.append(values[parameter.name])
+    return missing
