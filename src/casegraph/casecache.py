@@ -152,6 +152,7 @@ class CaseCache:
             self.folder = Path(tempfile.mkdtemp(prefix="casegraph-cache-"))
             atexit.register(shutil.rmtree, self.folder, True)
             (self.folder / "nt").mkdir()
+        self.nt_folder = self.folder / "nt"  # each case's triples, named by path and content hash
         self.db_path = self.folder / "cache.sqlite"
         self.inputs = inputs_digest(project)
         self.key = rules_key(self.inputs, base)
@@ -159,8 +160,8 @@ class CaseCache:
         meta = dict(self._db.execute("SELECT name, value FROM meta"))
         self._reset = meta.get("key") != self.key
         if self._reset:
-            shutil.rmtree(self.folder / "nt", ignore_errors=True)
-            (self.folder / "nt").mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.nt_folder, ignore_errors=True)
+            self.nt_folder.mkdir(parents=True, exist_ok=True)
             for legacy in ("index.pickle", "results.pickle"):  # earlier versions' cache
                 (self.folder / legacy).unlink(missing_ok=True)
             meta = {}
@@ -198,7 +199,7 @@ class CaseCache:
         return cached_vocabulary(project, folder=self.folder, inputs=self.inputs)
 
     def nt_path(self, entry: CachedCase) -> Path:
-        return self.folder / "nt" / entry.nt
+        return self.nt_folder / entry.nt
 
     def changed(self, files: list[str]) -> tuple[list[str], dict[str, tuple[str, int, int]]]:
         """The files that are new or changed since they were cached, and for those their

@@ -44,7 +44,7 @@ def write_dump(project: Project, *, base: str, output: Path, fmt: str = "nquads"
         nonlocal written
         for iri in sorted(graphs):
             graph = ox.NamedNode(iri)
-            for t in ox.parse(path=str(cache.folder / "nt" / graphs[iri]), format=ox.RdfFormat.N_TRIPLES):
+            for t in ox.parse(path=str(cache.nt_folder / graphs[iri]), format=ox.RdfFormat.N_TRIPLES):
                 written += 1
                 yield ox.Quad(t.subject, t.predicate, t.object, graph)
         text = "".join(ntriples(vocabulary.graph))

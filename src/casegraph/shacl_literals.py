@@ -20,27 +20,18 @@ from rdflib.namespace import RDF, XSD
 __all__ = ["actual_datatype_ok", "compare_literal"]
 
 
+# The Python type rdflib must have read a value as, for the datatypes pyshacl checks this way.
+_PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime,
+}
+
+
 def actual_datatype_ok(value: Literal, rule: URIRef) -> bool:
     """Whether rdflib's reading of ``value`` is of the Python type ``rule`` stands for
     (``DatatypeConstraintComponent._assert_actual_datatype``; other datatypes pass)."""
-    python = value.value
-    if rule == XSD.string or rule == RDF.langString:
-        return isinstance(python, (str, bytes))
-    if rule == XSD.integer:
-        return isinstance(python, int)
-    if rule == XSD.float:
-        return isinstance(python, float)
-    if rule == XSD.decimal:
-        return isinstance(python, Decimal)
-    if rule == XSD.boolean:
-        return isinstance(python, bool)
-    if rule == XSD.date:
-        return isinstance(python, date)
-    if rule == XSD.time:
-        return isinstance(python, time)
-    if rule == XSD.dateTime:
-        return isinstance(python, datetime)
-    return True
+    expected = _PYTHON_TYPES.get(rule)
+    return expected is None or isinstance(value.value, expected)
 
 
 def compare_literal(first: Literal, second: Literal) -> int:

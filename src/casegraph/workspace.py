@@ -110,7 +110,7 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
     # Compiling the shapes is left until a file needs checking: not on a build with nothing to do.
     check = checker(vocabulary, len(changed)) if checker is not None and changed else None
     jobs = [(p, _nt_name(p, read[p][0])) for p in changed]
-    outcomes = process_case_files(jobs, base=base, states=vocabulary.state_iris(), nt_folder=cache.folder / "nt",
+    outcomes = process_case_files(jobs, base=base, states=vocabulary.state_iris(), nt_folder=cache.nt_folder,
                                   checker=check, progress=progress)
     problems = _apply(cache, outcomes, read)
     first_seen: dict[str, str] = {}
@@ -153,7 +153,7 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
     except (OSError, ValueError, AttributeError):
         on_disk = None  # no manifest, or an unreadable one: the store is rewritten
     in_step = store_path.exists() and old is not None and on_disk is not None and on_disk == cache.state["store"]
-    stale = [cache.folder / "nt" / nt for iri, nt in old.items() if target.get(iri) != nt] if in_step else []
+    stale = [cache.nt_folder / nt for iri, nt in old.items() if target.get(iri) != nt] if in_step else []
     fresh = [p for p in files if not in_step or old.get(cache.entries[p].iri) != cache.entries[p].nt]
     # Taking old triples out one by one pays off for a few cases; for many, one bulk load of
     # everything is faster, and a missing old file leaves no other way.
@@ -161,7 +161,7 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
         in_step, stale, fresh = False, [], list(files)
     vocabulary_triples = len(vocabulary.graph)
     count = IncrementalBuild(len(files), sum(cache.entries[p].triples for p in files), vocabulary_triples,
-                             len(outcomes), sum(iri not in target for iri in (old or {})) if in_step else 0,
+                             len(outcomes), sum(iri not in target for iri in old) if in_step else 0,
                              not in_step, {"convert": converted_at - started, "store": 0.0})
     if in_step and not stale and not fresh:
         cache.save_if_changed()
@@ -197,7 +197,7 @@ def _remove_unused(cache: CaseCache, old: dict[str, str], target: dict[str, str]
     if set(old.values()) - kept:
         kept |= {entry.nt for entry in cache.entries.values()}
     for name in set(old.values()) - kept:
-        (cache.folder / "nt" / name).unlink(missing_ok=True)
+        (cache.nt_folder / name).unlink(missing_ok=True)
 
 
 class _Concatenation(io.RawIOBase):
@@ -327,7 +327,7 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
         owners = {iri: str(cache.nt_path(cache.entries[p])) for iri, p in by_iri.items()}
         entries = {p: cache.entries[p] for p in todo}
         more = process_case_files([(p, e.nt) for p, e in entries.items()], base=base,
-                                  states=vocabulary.state_iris(), nt_folder=cache.folder / "nt", checker=check,
+                                  states=vocabulary.state_iris(), nt_folder=cache.nt_folder, checker=check,
                                   owners=owners, progress=progress)
         _apply(cache, more, {p: (e.sha, e.size, e.mtime_ns) for p, e in entries.items()})
         for outcome in more:
