@@ -169,8 +169,17 @@ def case_text(seed: int, i: int) -> str:
     if relatives:
         a(f"  - id: relative\n    description: {victim}'s {rng.choice(['mother', 'brother', 'wife', 'son'])} (not named)")
         a("    relation: {to: victim, as: family}\n    roles: [family-member]")
-    a("organisations:")
-    a("  - {id: counsel, name: Legal Aid Centre, kind: ngo, roles: [counsel]}")
+    # Counsel from a pool, as in the corpus: a State's legal-aid NGO (which brings many cases)
+    # or one of 700 lawyers. Drawn apart from the rest, so the other facts stay as they were.
+    counsel_rng = random.Random(f"{seed}:{i}:counsel")
+    if counsel_rng.random() < 0.4:
+        a("organisations:")
+        a(f"  - {{id: counsel, name: {state_name[0].upper() + state_name[1:]} Legal Aid Centre, kind: ngo, "
+          "roles: [counsel]}")
+    else:
+        a(f"  - {{id: counsel, name: {counsel_rng.choice(GIVEN)} {counsel_rng.choice(SURNAMES).capitalize()}, "
+          "roles: [counsel]}")
+        a("organisations:")
     a(f"  - {{id: police, name: {city} police, kind: police, roles: [perpetrator]}}")
     domestic = rng.sample(DOMESTIC, rng.choice([1, 1, 2, 3]))
     if any(actor == "court" for _k, actor in domestic):
