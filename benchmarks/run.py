@@ -383,6 +383,12 @@ def main(argv: list[str] | None = None) -> int:
         stopped = sum(1 for q in cg["questions"].values() if q.get("timeout"))
         say(f"| slowest question | {slowest[0]}: {'over ' if slowest[1].get('timeout') else ''}{slowest[1]['s']:.3f} s "
             f"({stopped} stopped at the limit) | | |")
+        fast = [q for q, v in cg["questions"].items() if not v.get("timeout") and not v.get("error") and v["s"] < 1]
+        say(f"| questions answered in under 1 s | {len(fast)} of {len(cg['questions'])} | | |")
+        capped = sum(1 for q in compared if plain["questions"][q].get("timeout"))
+        if capped:
+            say(f"| plain questions stopped at {QUERY_TIMEOUT_S:g} s (counted as {QUERY_TIMEOUT_S:g} s: the plain "
+                f"pipeline is understated) | | {capped} of {len(compared)} | |")
         say()
         build_floor = cg["build"] + cg["load"]
         closing.append(f"pipeline speedup at {n} cases: {plain_total / cg_total:.1f}x "
