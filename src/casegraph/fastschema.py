@@ -57,6 +57,22 @@ def _is_type(value: Any, name: str) -> bool:
     raise _Unsupported(name)
 
 
+def _equal(one: Any, two: Any) -> bool:
+    from jsonschema._utils import equal as jsonschema_equal
+
+    return jsonschema_equal(one, two)
+
+
+def _unique(items: list) -> bool:
+    # Lists of strings (all the schema's unique lists, in practice) need no jsonschema: importing
+    # it cost 0.1-0.3 s of a command after one edit.
+    if all(type(x) is str for x in items):
+        return len(set(items)) == len(items)
+    from jsonschema._utils import uniq
+
+    return bool(uniq(items))
+
+
 class _Compiler:
     def __init__(self, root: dict[str, Any]):
         self.root = root
@@ -75,8 +91,6 @@ class _Compiler:
         return self.refs[pointer]
 
     def compile(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword
-        from jsonschema._utils import equal, uniq
-
         if schema is True:
             return lambda v: True
         if schema is False:
@@ -98,11 +112,14 @@ class _Compiler:
                 if all(type(e) is str for e in arg):
                     allowed = frozenset(arg)
                     checks.append(lambda v, allowed=allowed: type(v) is str and v in allowed
-                                  or (type(v) is not str and any(equal(v, e) for e in allowed)))
+                                  or (type(v) is not str and any(_equal(v, e) for e in allowed)))
                 else:
-                    checks.append(lambda v, arg=arg: any(equal(v, e) for e in arg))
+                    checks.append(lambda v, arg=arg: any(_equal(v, e) for e in arg))
             elif key == "const":
-                checks.append(lambda v, arg=arg: equal(v, arg))
+                if type(arg) is str:  # jsonschema's equal() is == when either side is a string
+                    checks.append(lambda v, arg=arg: v == arg)
+                else:
+                    checks.append(lambda v, arg=arg: _equal(v, arg))
             elif key == "pattern":
                 rx = re.compile(arg)
                 checks.append(lambda v, rx=rx: not isinstance(v, str) or rx.search(v) is not None)
@@ -116,7 +133,7 @@ class _Compiler:
                 checks.append(lambda v, n=arg: not isinstance(v, list) or len(v) >= n)
             elif key == "uniqueItems":
                 if arg:
-                    checks.append(lambda v: not isinstance(v, list) or bool(uniq(v)))
+                    checks.append(lambda v: not isinstance(v, list) or _unique(v))
             elif key == "required":
                 names = tuple(arg)
                 checks.append(lambda v, names=names: not isinstance(v, dict) or all(n in v for n in names))
