@@ -23,7 +23,7 @@ from .fastconvert import IRI, to_fast_term
 from .fastshacl import CompiledShapes, Index, RawResult, compile_shapes, to_rdflib
 
 __all__ = ["fast_results", "case_prefix_ok", "foreign_nodes", "ontology_index", "vocabulary_results",
-           "to_validation_result"]
+           "shape_names", "to_validation_result"]
 
 _ONTOLOGY_CACHE: dict[int, tuple[Graph, int, Index]] = {}
 
@@ -110,8 +110,16 @@ def fast_results(graphs: Iterable[tuple[str, list]], ontology: Graph, shapes: Gr
     return results
 
 
-def to_validation_result(raw: RawResult, shapes: Graph, locations: dict[Node, SourceLocation]) -> Any:
-    """A :class:`casegraph.validate.ValidationResult` built as validate.py builds pyshacl's."""
+def shape_names(shapes: Graph) -> dict[Any, Any]:
+    """Each shape's ``sh:name`` as :meth:`Graph.value` gives it: all that results need of the
+    shapes graph, so that the compiled shapes can be kept without it."""
+    return {s: shapes.value(s, SH.name) for s in set(shapes.subjects(SH.name, None))}
+
+
+def to_validation_result(raw: RawResult, shapes: Graph | dict[Any, Any], locations: dict[Node, SourceLocation]) -> Any:
+    """A :class:`casegraph.validate.ValidationResult` built as validate.py builds pyshacl's.
+
+    ``shapes``: the shapes graph, or its :func:`shape_names`."""
     from .validate import SEVERITIES, ValidationResult, _locate, _short
 
     focus, path, value = to_rdflib(raw.focus), to_rdflib(raw.path), to_rdflib(raw.value)
@@ -119,6 +127,9 @@ def to_validation_result(raw: RawResult, shapes: Graph, locations: dict[Node, So
     message = raw.message or "does not conform to " + _short(raw.shape)
     if isinstance(value, URIRef) and value != focus:
         message += f" (got {_short(value)})"
-    name = shapes.value(raw.shape, SH.name) if raw.shape is not None else None
+    if raw.shape is None:
+        name = None
+    else:
+        name = shapes.get(raw.shape) if isinstance(shapes, dict) else shapes.value(raw.shape, SH.name)
     return ValidationResult(severity, message, focus, path, value, raw.shape, raw.component,
                             _locate(focus, path, name, message, severity, locations))

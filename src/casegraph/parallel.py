@@ -66,7 +66,9 @@ def load_case_file_fast(path: Path) -> CaseFile:
 @dataclass(frozen=True)
 class Checker:
     """What validating a case alone needs: the compiled shapes, the ontology as an index, the
-    shapes graph (for result messages) and the rdflib States (to convert cases)."""
+    shapes' names (:func:`casegraph.fastvalidate.shape_names`, for result messages) and the
+    States (to convert cases). Pickled whole in the cache, so that a command after one edit
+    neither parses the shapes and the ontology nor compiles them."""
 
     compiled: CompiledShapes
     ontology: Index

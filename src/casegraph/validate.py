@@ -54,6 +54,11 @@ class ValidationReport:
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
 
+    def printed(self, warnings: bool = True) -> str:
+        """The results as `casegraph validate` prints them, one a line (with ``warnings``:
+        warnings and notes too)."""
+        return "\n".join(str(r) for r in self.results if warnings or r.severity == "error")
+
 
 def load_shapes(folder: Path) -> tuple[Graph, list[Path]]:
     """Read every ``*.ttl`` in the shapes folder into one graph.

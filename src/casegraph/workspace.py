@@ -11,7 +11,6 @@ described in :mod:`casegraph.casecache`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -24,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from .casecache import CachedCase, CaseCache
-from .cases import case_file_names
 from .errors import CaseDataError, Problem, WorkspaceError, display_path
-from .parallel import Checker, FileOutcome, process_case_files
+from .listing import Listing, path_order
+from .parallel import PARALLEL_FROM, Checker, FileOutcome, process_case_files
 from .paths import Project
 from .store import EmbeddedStore
 
@@ -57,11 +56,6 @@ class IncrementalBuild:
     timings: dict[str, float] = field(default_factory=dict)  # "convert" and "store", in seconds
 
 
-def _case_files(data_paths: Sequence[Path]) -> list[str]:
-    # Resolving the folders once (not each of 100,000 files) gives the cache absolute keys.
-    return case_file_names([Path(os.path.abspath(p)) for p in data_paths])
-
-
 def _nt_name(path: str, sha: str) -> str:
     return hashlib.sha256(f"{path}\n{sha}".encode()).hexdigest()[:40] + ".nt"
 
@@ -69,11 +63,6 @@ def _nt_name(path: str, sha: str) -> str:
 def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tuple[str, int, int]]) -> list[Problem]:
     """Record processed files in the cache; the problems of those that could not be read."""
     problems: list[Problem] = []
-
-    @functools.cache
-    def in_store() -> set[str]:
-        return set((cache.state.get("graphs") or {}).values())
-
     for outcome in outcomes:
         if outcome.problems:
             cache.forget(outcome.path)
@@ -81,7 +70,7 @@ def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tu
             continue
         sha, size, mtime_ns = read[outcome.path]
         previous = cache.entries.get(outcome.path)
-        if previous is not None and previous.nt != outcome.nt and previous.nt not in in_store():
+        if previous is not None and previous.nt != outcome.nt and not cache.stored_nts([previous.nt]):
             cache.nt_path(previous).unlink(missing_ok=True)  # else kept until the store drops its triples
         cache.put(outcome.path, CachedCase(sha, size, mtime_ns, outcome.case_id, outcome.iri, outcome.nt,
                                            outcome.triples, deps={} if outcome.results is not None else None))
@@ -89,28 +78,134 @@ def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tu
     return problems
 
 
-def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None,
-             checker: Callable[[Any, int], Checker | None] | None = None):
-    """Bring the cache up to date with the case files: read and convert only changed files
-    (and check them, when ``checker`` gives a :class:`Checker` for the vocabulary).
+# A command takes the short way (see Refreshed.fast) when at most this many files differ from
+# the last command's listing; for more, reading every entry costs little beside the work.
+FAST_UP_TO = 100
 
-    Returns:
-        (cache, listed files, vocabulary, the outcomes of the files processed, the checker used,
-        None when no file needed reading).
+
+class _TakeTheLongWay(Exception):
+    """The short way cannot give the long way's answer here (problems to report in order, a
+    changed store ...): start again the long way."""
+
+
+@dataclass
+class Refreshed:
+    """The cache brought up to date with the case files (see :func:`_refresh`).
+
+    ``fast``: only ``dirty`` (paths listed now or last time whose size or time differ) were
+    looked at, and ``cache.entries`` holds only theirs; the other entries are as the last
+    command left them (``kept``: its listing's header). Else every entry was read, and
+    ``files`` is sorted.
+    """
+
+    cache: CaseCache
+    listing: Listing
+    files: list[str]
+    outcomes: list[FileOutcome]
+    check: Checker | None
+    states: dict[str, str]
+    fast: bool
+    kept: dict[str, Any] | None = None
+    dirty: set[str] = field(default_factory=set)
+    before: dict[str, CachedCase] = field(default_factory=dict)  # dirty paths' entries before
+    header: dict[str, Any] | None = None  # the listing to keep, when it can be kept
+
+    def sorted_files(self) -> list[str]:
+        if self.fast:
+            self.files = self.listing.sorted_files()
+            self.fast = False
+        return self.files
+
+
+def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None,
+             checker: Callable[[CaseCache, int], Checker | None] | None = None,
+             first: Callable[[CaseCache], Any] | None = None) -> Refreshed:
+    """Bring the cache up to date with the case files: read and convert only changed files
+    (and check them, when ``checker`` gives a :class:`Checker`). ``first`` is called with the
+    cache before the files are listed (to raise the errors a full run raises first).
+
     Raises:
         CaseDataError: as :func:`casegraph.cases.load_cases` raises it, for the same files.
+        ShapesError: the ontology (or, from ``first``, the shapes) does not parse.
     """
-    cache = CaseCache(project, base)
-    vocabulary = cache.vocabulary(project)
-    files = _case_files(data_paths)
+    paths = [os.path.abspath(p) for p in data_paths]  # once, not per file: the cache's keys are absolute
+    cache = CaseCache(project, base, load=False)
+    if first is not None:
+        first(cache)
+    cache.vocabulary_facts(project)  # a broken ontology is reported before a missing folder, as ever
+    listing = Listing([Path(p) for p in paths])
+    try:
+        refreshed = _refresh_fast(project, cache, paths, listing, base, progress, checker)
+    except _TakeTheLongWay:  # what the short way changed in memory is dropped
+        refreshed, cache = None, CaseCache(project, base, load=False)
+    if refreshed is None:
+        cache.load_all()
+        refreshed = _refresh_slow(project, cache, paths, listing, base, progress, checker)
+    return refreshed
+
+
+def _refresh_fast(project: Project, cache: CaseCache, paths: list[str], listing: Listing, base: str,
+                  progress: Progress | None,
+                  checker: Callable[[CaseCache, int], Checker | None] | None) -> Refreshed | None:
+    """The short way: only the files whose stamp differs from the last listing's are looked at.
+    None when there is no usable listing or too much changed."""
+    kept_listing = cache.listing()
+    if kept_listing is None:
+        return None
+    kept, stamps = kept_listing
+    if kept.get("paths") != paths or kept.get("max_mtime", 0) >= cache.written_ns:
+        return None  # another folder's listing, or files as new as the cache ("racily clean")
+    new, old = Listing.differing(listing.keys, stamps)
+    if len(new) + len(old) > FAST_UP_TO or any("\n" in p for p in new):
+        return None
+    removed = old - new
+    if removed:
+        removed -= set(listing.files)
+    if any(os.path.exists(p) for p in removed):
+        return None  # listed last time, not now, but there: the long way keeps its entry
+    dirty = new | removed
+    cache.load(dirty)
+    before = {p: cache.entries[p] for p in dirty if p in cache.entries}
+    stats = {p: st for p, st in zip(listing.files, listing.stats) if p in new} if new else {}
+    changed, read = cache.changed(sorted(new, key=path_order), stats)
+    states = cache.vocabulary_facts(project)[0]
+    check = checker(cache, len(changed)) if checker is not None and changed else None
+    jobs = [(p, _nt_name(p, read[p][0])) for p in changed]
+    outcomes = process_case_files(jobs, base=base, states=states, nt_folder=cache.nt_folder, checker=check,
+                                  progress=progress)
+    if any(o.problems for o in outcomes):
+        raise _TakeTheLongWay  # problems are reported with every file's, in order
+    # A case id another listed file has: reported, in order, the long way.
+    ids = {o.case_id: o.path for o in outcomes}
+    if len(ids) < len(outcomes):
+        raise _TakeTheLongWay
+    for case_id, holders in cache.paths_of_case_ids(ids).items():
+        others = [p for p in holders if p != ids[case_id] and p not in dirty]
+        if others and not set(others).isdisjoint(listing.files):
+            raise _TakeTheLongWay
+    for p in removed:
+        cache.forget(p)
+    _apply(cache, outcomes, read)
+    triples = kept["triples"] - sum(e.triples for e in before.values()) \
+        + sum(cache.entries[p].triples for p in new if p in cache.entries)
+    header = {"paths": paths, "triples": triples, "max_mtime": max(kept["max_mtime"], listing.max_mtime_ns)}
+    return Refreshed(cache, listing, listing.files, outcomes, check, states, True, kept, dirty, before, header)
+
+
+def _refresh_slow(project: Project, cache: CaseCache, paths: list[str], listing: Listing, base: str,
+                  progress: Progress | None,
+                  checker: Callable[[CaseCache, int], Checker | None] | None) -> Refreshed:
+    """The long way: every entry read, every file compared with its entry."""
+    files = listing.sorted_files()
     listed = set(files)
     for path in [p for p in cache.entries if p not in listed and not os.path.exists(p)]:
         cache.forget(path)
-    changed, read = cache.changed(files)
+    changed, read = cache.changed(files, listing.stat_of())
+    states = cache.vocabulary_facts(project)[0]
     # Compiling the shapes is left until a file needs checking: not on a build with nothing to do.
-    check = checker(vocabulary, len(changed)) if checker is not None and changed else None
+    check = checker(cache, len(changed)) if checker is not None and changed else None
     jobs = [(p, _nt_name(p, read[p][0])) for p in changed]
-    outcomes = process_case_files(jobs, base=base, states=vocabulary.state_iris(), nt_folder=cache.nt_folder,
+    outcomes = process_case_files(jobs, base=base, states=states, nt_folder=cache.nt_folder,
                                   checker=check, progress=progress)
     problems = _apply(cache, outcomes, read)
     first_seen: dict[str, str] = {}
@@ -126,7 +221,12 @@ def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: 
     if problems:
         cache.save()  # the files that could be read need not be read again
         raise CaseDataError(problems)
-    return cache, files, vocabulary, outcomes, check
+    header = None
+    # Kept for the short way only when the entries are exactly the files listed.
+    if len(cache.entries) == len(files) and not any("\n" in p for p in files):
+        header = {"paths": paths, "triples": sum(cache.entries[p].triples for p in files),
+                  "max_mtime": listing.max_mtime_ns}
+    return Refreshed(cache, listing, files, outcomes, check, states, False, header=header)
 
 
 def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
@@ -142,16 +242,100 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
         CaseDataError: the case files have problems; the store is left as it was.
     """
     started = time.perf_counter()
-    cache, files, vocabulary, outcomes, _check = _refresh(project, data_paths, base, progress,
-                                                         _check_ahead(project, base) if check else None)
+    refreshed = _refresh(project, data_paths, base, progress, _check_ahead(project, base) if check else None)
     converted_at = time.perf_counter()
     store_path, manifest_path = project.work / "store", project.work / "manifest.json"
-    target = {cache.entries[p].iri: cache.entries[p].nt for p in files}
-    old: dict[str, str] | None = cache.state.get("graphs")
     try:
         on_disk = json.loads(manifest_path.read_text(encoding="utf-8")).get("token")
     except (OSError, ValueError, AttributeError):
         on_disk = None  # no manifest, or an unreadable one: the store is rewritten
+    cache = refreshed.cache
+    outcome = None
+    if refreshed.fast:
+        outcome = _update_store_fast(project, refreshed, store_path, manifest_path, on_disk, base)
+    if outcome is None:
+        outcome = _update_store_slow(project, refreshed, store_path, manifest_path, on_disk, base)
+    count, unused = outcome
+    count.timings["convert"] = converted_at - started
+    header = refreshed.header
+    if header is not None:
+        header.update(store=cache.state["store"], unstored=[])
+    _keep_listing(refreshed)
+    cache.save_if_changed()
+    unused()  # once saved: an N-Triples file is deleted only when no saved entry names it
+    count.timings["store"] = time.perf_counter() - converted_at
+    return count
+
+
+def _keep_listing(refreshed: Refreshed) -> None:
+    """Keep this command's listing for the next (see :mod:`casegraph.listing`), unless it is
+    the one kept already."""
+    header, kept, cache = refreshed.header, refreshed.kept, refreshed.cache
+    if header is not None and kept is not None and cache.listing_kept() and not cache.dirty \
+            and {k: v for k, v in kept.items() if k != "token"} == header:
+        return
+    cache.set_listing(header, refreshed.listing.keys)
+
+
+def _write(project: Project, manifest_path: Path, base: str, cases: int, write: Callable[[], None]) -> str:
+    """Change the store with ``write``, under a new token."""
+    token = uuid.uuid4().hex
+    try:
+        manifest_path.unlink(missing_ok=True)  # a store being changed is never taken for a fresh one
+        write()
+        manifest_path.write_text(json.dumps({"token": token, "base": base, "cases": cases}), encoding="utf-8")
+    except OSError as error:
+        raise WorkspaceError(f"cannot write the embedded store in {display_path(project.work)}: "
+                             f"{error.strerror or error}") from error
+    return token
+
+
+def _update_store_fast(project: Project, refreshed: Refreshed, store_path: Path, manifest_path: Path,
+                       on_disk: str | None, base: str) -> tuple[IncrementalBuild, Callable[[], None]] | None:
+    """The store brought up to date for the few cases that changed (the short way), or None
+    when the store is not known to hold the last listing's cases."""
+    cache, kept = refreshed.cache, refreshed.kept or {}
+    if not (store_path.exists() and on_disk is not None and on_disk == cache.state["store"]
+            and kept.get("store") == on_disk and cache.graphs_known()):
+        return None
+    # What the store holds differs from the cases listed only at these IRIs: those of the files
+    # that changed, and those validate changed since the store was written.
+    now = {e.iri: p for p in refreshed.dirty if (e := cache.entries.get(p)) is not None}
+    iris = set(kept.get("unstored", ())) | now.keys() | {e.iri for e in refreshed.before.values()}
+    others = {iri: p for iri, p in cache.paths_of_iris(iris - now.keys()).items() if p not in refreshed.dirty}
+    cache.load(others.values())
+    target = {iri: cache.entries[p].nt for iri, p in {**others, **now}.items()}
+    held = cache.stored_graphs(iris)
+    stale = [cache.nt_folder / nt for iri, nt in held.items() if target.get(iri) != nt]
+    fresh = [cache.nt_folder / nt for iri, nt in target.items() if held.get(iri) != nt]
+    if len(stale) > _REWRITE_FROM or not all(path.exists() for path in stale):
+        return None
+    states, vocabulary_triples = cache.vocabulary_facts(project)
+    count = IncrementalBuild(len(refreshed.files), refreshed.header["triples"], vocabulary_triples,
+                             len(refreshed.outcomes), sum(iri not in target for iri in held), False,
+                             {"convert": 0.0, "store": 0.0})
+    if not stale and not fresh:
+        return count, lambda: None
+    token = _write(project, manifest_path, base, len(refreshed.files),
+                   lambda: _update_store(store_path, stale, fresh))
+    cache.change_graphs(token, {iri: target.get(iri) for iri in iris if held.get(iri) != target.get(iri)})
+    dropped = {nt for iri, nt in held.items() if target.get(iri) != nt}
+
+    def unused() -> None:
+        for name in dropped - cache.nts_in_use(dropped):
+            (cache.nt_folder / name).unlink(missing_ok=True)
+
+    return count, unused
+
+
+def _update_store_slow(project: Project, refreshed: Refreshed, store_path: Path, manifest_path: Path,
+                       on_disk: str | None, base: str) -> tuple[IncrementalBuild, Callable[[], None]]:
+    """The store brought up to date the long way: every entry against what the store holds."""
+    cache = refreshed.cache
+    cache.load_all()
+    files = refreshed.sorted_files()
+    target = {cache.entries[p].iri: cache.entries[p].nt for p in files}
+    old: dict[str, str] | None = cache.state.get("graphs")
     in_step = store_path.exists() and old is not None and on_disk is not None and on_disk == cache.state["store"]
     stale = [cache.nt_folder / nt for iri, nt in old.items() if target.get(iri) != nt] if in_step else []
     fresh = [p for p in files if not in_step or old.get(cache.entries[p].iri) != cache.entries[p].nt]
@@ -159,30 +343,20 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
     # everything is faster, and a missing old file leaves no other way.
     if len(stale) > _REWRITE_FROM or not all(path.exists() for path in stale):
         in_step, stale, fresh = False, [], list(files)
-    vocabulary_triples = len(vocabulary.graph)
+    _states, vocabulary_triples = cache.vocabulary_facts(project)
     count = IncrementalBuild(len(files), sum(cache.entries[p].triples for p in files), vocabulary_triples,
-                             len(outcomes), sum(iri not in target for iri in old) if in_step else 0,
-                             not in_step, {"convert": converted_at - started, "store": 0.0})
+                             len(refreshed.outcomes), sum(iri not in target for iri in old) if in_step else 0,
+                             not in_step, {"convert": 0.0, "store": 0.0})
     if in_step and not stale and not fresh:
-        cache.save_if_changed()
-        return count
+        return count, lambda: None
     parts = [cache.nt_path(cache.entries[p]) for p in fresh]
-    token = uuid.uuid4().hex
-    try:
-        manifest_path.unlink(missing_ok=True)  # a store being changed is never taken for a fresh one
-        if in_step:
-            _update_store(store_path, stale, parts)
-        else:
-            _write_store(store_path, parts, vocabulary)
-        manifest_path.write_text(json.dumps({"token": token, "base": base, "cases": len(files)}), encoding="utf-8")
-    except OSError as error:
-        raise WorkspaceError(f"cannot write the embedded store in {display_path(project.work)}: "
-                             f"{error.strerror or error}") from error
+    if in_step:
+        token = _write(project, manifest_path, base, len(files), lambda: _update_store(store_path, stale, parts))
+    else:
+        token = _write(project, manifest_path, base, len(files),
+                       lambda: _write_store(store_path, parts, cache.vocabulary(project)))
     cache.state.update(store=token, graphs=target)
-    cache.save()
-    _remove_unused(cache, old or {}, target)
-    count.timings["store"] = time.perf_counter() - converted_at
-    return count
+    return count, lambda: _remove_unused(cache, old or {}, target)
 
 
 # Above this many changed or removed cases, the store is written anew rather than edited.
@@ -298,53 +472,182 @@ def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
     lacks, or a case has triples outside its own IRI, everything goes through pyshacl.
 
     Returns:
-        The :class:`casegraph.validate.ValidationReport` (the same a full run gives), the
-        number of cases and how many were checked again.
+        The report (a :class:`casegraph.printedreport.PrintedReport`, which reads and prints
+        as the :class:`casegraph.validate.ValidationReport` a full run gives), the number of
+        cases and how many were checked again.
     Raises:
         CaseDataError: the case files have problems.
         ShapesError: the shapes do not parse.
     """
-    from .fastvalidate import to_validation_result, vocabulary_results
-    from .resultrows import report_rows, to_row
-    from .validate import ValidationReport, load_shapes
+    shapes_files = sorted(project.shapes.glob("*.ttl"))
+    if not shapes_files:
+        from .validate import load_shapes
 
-    shapes, shapes_files = load_shapes(project.shapes)
+        load_shapes(project.shapes)  # raises the error a full run gives
+    kept: dict[str, Any] = {}
 
-    def checker(vocabulary: Any, _count: int = 0) -> Checker | None:
-        return _checker(shapes, vocabulary, base)
+    def checker(cache: CaseCache, _count: int = 0) -> Checker | None:
+        if "check" not in kept:
+            kept["check"], kept["rows"] = _kept_checker(cache, project, base)
+        return kept["check"]
 
-    cache, files, vocabulary, outcomes, check = _refresh(project, data_paths, base, progress, checker)
-    check = check or checker(vocabulary)
+    # The shapes first, as a full run reads them first (their errors come before any other).
+    refreshed = _refresh(project, data_paths, base, progress, checker, first=checker)
+    cache = refreshed.cache
+    check = refreshed.check or checker(cache)
     if check is None:
-        return _validate_whole(project, data_paths, vocabulary, base)
-    by_iri = {cache.entries[p].iri: p for p in files}
-    sha_of = {iri: cache.entries[p].sha for iri, p in by_iri.items()}
-    # Never checked (built only), pointing into other cases (checked once all are converted),
-    # or pointing at a case that changed, appeared or disappeared since: read and checked again.
-    todo = [p for p in files if cache.entries[p].deps is None
-            or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
-    if todo:
-        owners = {iri: str(cache.nt_path(cache.entries[p])) for iri, p in by_iri.items()}
-        entries = {p: cache.entries[p] for p in todo}
-        more = process_case_files([(p, e.nt) for p, e in entries.items()], base=base,
-                                  states=vocabulary.state_iris(), nt_folder=cache.nt_folder, checker=check,
-                                  owners=owners, progress=progress)
-        _apply(cache, more, {p: (e.sha, e.size, e.mtime_ns) for p, e in entries.items()})
-        for outcome in more:
-            if outcome.results is not None:
-                cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
-                cache.touch(outcome.path)
-        outcomes = [*outcomes, *more]
+        cache.save_if_changed()
+        return _validate_whole(project, data_paths, cache.vocabulary(project), base)
+    more = _recheck(refreshed, check, base, progress)
+    outcomes = [*refreshed.outcomes, *more]
     if any(o.unsupported for o in outcomes):
         cache.save_if_changed()
-        return _validate_whole(project, data_paths, vocabulary, base)
-    rows = [to_row(to_validation_result(r, shapes, {})) for r in vocabulary_results(check.compiled, check.ontology)]
-    kept = cache.results()
-    for p in files:
-        rows.extend(kept.get(p, ()))
+        return _validate_whole(project, data_paths, cache.vocabulary(project), base)
+    if refreshed.header is not None:
+        _note_unstored(refreshed)
+    _keep_listing(refreshed)
     cache.save_if_changed()
-    return ProjectValidation(ValidationReport(report_rows(rows), shapes_files), len(files),
+    files = refreshed.files
+    return ProjectValidation(_report(refreshed, kept["rows"], shapes_files), len(files),
                              len({o.path for o in outcomes}))
+
+
+def _note_unstored(refreshed: Refreshed) -> None:
+    """Validation leaves the store as it was: note in the listing kept where the store differs
+    from the cases, for the next build to take the short way (or none, when not known)."""
+    cache, header, old = refreshed.cache, refreshed.header, refreshed.kept or {}
+    store = cache.state.get("store")
+    if refreshed.fast:
+        unstored = set(old.get("unstored", ())) | {e.iri for e in refreshed.before.values()} \
+            | {e.iri for p in refreshed.dirty if (e := cache.entries.get(p)) is not None}
+        in_step = store is not None and old.get("store") == store
+    else:  # every entry was read, and what the store holds with them
+        graphs = cache.state.get("graphs")
+        in_step = store is not None and graphs is not None
+        target = {cache.entries[p].iri: cache.entries[p].nt for p in refreshed.files}
+        unstored = {iri for iri, nt in target.items() if graphs.get(iri) != nt} | (graphs.keys() - target.keys()) \
+            if in_step else set()
+    in_step = in_step and len(unstored) <= FAST_UP_TO
+    header.update(store=store if in_step else None, unstored=sorted(unstored) if in_step else [])
+
+
+def _kept_checker(cache: CaseCache, project: Project, base: str) -> tuple[Checker | None, list[tuple] | None]:
+    """The compiled shapes and the ontology's own results, kept in the cache (see
+    :mod:`casegraph.keptchecker`). (None, None) when the fast engine cannot check these shapes."""
+    from .keptchecker import pack, unpack
+
+    blob = cache.kept_checker()
+    if blob is not None:
+        try:
+            return unpack(blob)
+        except Exception:  # noqa: BLE001 - an unreadable copy is made again
+            pass
+    from .fastvalidate import shape_names, to_validation_result, vocabulary_results
+    from .resultrows import to_row
+    from .validate import load_shapes
+
+    shapes, _files = load_shapes(project.shapes)
+    check = _checker(shapes, cache.vocabulary(project), base)
+    if check is None:
+        return None, None
+    names = shape_names(shapes)
+    rows = [to_row(to_validation_result(r, names, {})) for r in vocabulary_results(check.compiled, check.ontology)]
+    cache.keep_checker(pack(check, rows))
+    return check, rows
+
+
+class _Owners:
+    """Case IRI -> its N-Triples file, looked up as asked (for the few cases checked again)."""
+
+    def __init__(self, cache: CaseCache):
+        self._cache = cache
+        self._found: dict[str, str | None] = {}
+
+    def _get(self, iri: str) -> str | None:
+        if iri not in self._found:
+            path = self._cache.paths_of_iris([iri]).get(iri)
+            if path is not None:
+                self._cache.load([path])
+            entry = self._cache.entries.get(path) if path is not None else None
+            self._found[iri] = None if entry is None else str(self._cache.nt_path(entry))
+        return self._found[iri]
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self._get(iri) is not None
+
+    def __getitem__(self, iri: str) -> str:
+        found = self._get(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+
+def _recheck(refreshed: Refreshed, check: Checker, base: str, progress: Progress | None) -> list[FileOutcome]:
+    """Check again the cases never checked (built only), pointing into other cases (checked once
+    all are converted), or pointing at a case that changed, appeared or disappeared since."""
+    cache = refreshed.cache
+    if refreshed.fast:
+        cache.save()  # the lookups below read the database
+        todo = sorted(cache.to_recheck(), key=path_order)
+        if len(todo) >= PARALLEL_FROM:  # many: the long way's tables, for the worker processes
+            cache.load_all()
+            refreshed.sorted_files()
+    if not refreshed.fast:
+        files = refreshed.files
+        by_iri = {cache.entries[p].iri: p for p in files}
+        sha_of = {iri: cache.entries[p].sha for iri, p in by_iri.items()}
+        todo = [p for p in files if cache.entries[p].deps is None
+                or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
+    if not todo:
+        return []
+    cache.load(todo)
+    if refreshed.fast:
+        owners: Any = _Owners(cache)
+    else:
+        owners = {iri: str(cache.nt_path(cache.entries[p])) for iri, p in by_iri.items()}
+    entries = {p: cache.entries[p] for p in todo}
+    more = process_case_files([(p, e.nt) for p, e in entries.items()], base=base, states=refreshed.states,
+                              nt_folder=cache.nt_folder, checker=check, owners=owners, progress=progress)
+    _apply(cache, more, {p: (e.sha, e.size, e.mtime_ns) for p, e in entries.items()})
+    if refreshed.fast:
+        sha_of = cache.shas_of_iris({owner for o in more for owner in o.foreign or ()})
+    for outcome in more:
+        if outcome.results is not None:
+            cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
+            cache.touch(outcome.path)
+    return more
+
+
+def _report(refreshed: Refreshed, vocabulary_rows: list[tuple], shapes_files: list[Path]) -> Any:
+    """The report, from each file's printed lines as the cache keeps them (once saved)."""
+    from .printedreport import printed_report
+    from .resultrows import report_rows
+    from .validate import ValidationReport
+
+    cache = refreshed.cache
+    listed = None if refreshed.fast else set(refreshed.files)  # the short way: the entries are the files
+
+    def results() -> list[Any]:
+        kept = cache.results()
+        rows = list(vocabulary_rows)
+        for p in refreshed.sorted_files():
+            rows.extend(kept.get(p, ()))
+        return report_rows(rows)
+
+    blocks, loose = [], []
+    for file, is_loose, errors, warnings, lines, error_lines in cache.printed():
+        if listed is not None and file not in listed:
+            continue
+        if is_loose:
+            loose.append(file)
+        else:
+            blocks.append((file, errors, warnings, lines, error_lines))
+    rows = list(vocabulary_rows)
+    kept = cache.results_of(loose)
+    for p in sorted(loose, key=path_order):
+        rows.extend(kept.get(p, ()))
+    report = printed_report(blocks, rows, shapes_files, results, refreshed.listing.unsure)
+    return report if report is not None else ValidationReport(results(), shapes_files)
 
 
 def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
@@ -352,7 +655,7 @@ def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
     shapes use SHACL it lacks, or ontology nodes sit under the case IRIs)."""
     from .fastconvert import IRI
     from .fastshacl import compile_shapes
-    from .fastvalidate import ontology_index
+    from .fastvalidate import ontology_index, shape_names
 
     compiled = compile_shapes(shapes, vocabulary.graph)
     if compiled is None:
@@ -361,7 +664,7 @@ def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
     cases_root = f"{base}case/"
     if any(type(s) is IRI and s.startswith(cases_root) for s in onto.spo):
         return None
-    return Checker(compiled, onto, shapes, vocabulary.state_iris())
+    return Checker(compiled, onto, shape_names(shapes), vocabulary.state_iris())
 
 
 # A build checks ahead only when this many files changed: for fewer, compiling the shapes
@@ -369,21 +672,19 @@ def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
 CHECK_AHEAD_FROM = 50
 
 
-def _check_ahead(project: Project, base: str) -> Callable[[Any, int], Checker | None]:
+def _check_ahead(project: Project, base: str) -> Callable[[CaseCache, int], Checker | None]:
     """For a build of many changed files: check each case while it is read anyway, so that
     `casegraph validate` finds the results made (reading a case costs more than checking it).
     Shapes that do not parse are left for `casegraph validate` to report."""
     from .errors import ShapesError
-    from .validate import load_shapes
 
-    def checker(vocabulary: Any, count: int) -> Checker | None:
+    def checker(cache: CaseCache, count: int) -> Checker | None:
         if count < CHECK_AHEAD_FROM:
             return None
         try:
-            shapes, _files = load_shapes(project.shapes)
+            return _kept_checker(cache, project, base)[0]
         except ShapesError:
             return None
-        return _checker(shapes, vocabulary, base)
 
     return checker
 
