@@ -408,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = ""
         if results.exists() and "<!-- notes -->" in results.read_text(encoding="utf-8"):
             notes = results.read_text(encoding="utf-8").split("<!-- notes -->", 1)[1]
-        command = f"python benchmarks/run.py --sizes {args.sizes} --work {args.work}"
+        command = (f"python benchmarks/run.py --sizes {args.sizes} --work {args.work} "
+                   f"--query-timeout {args.query_timeout:g}")
         results.write_text("# Benchmark results (issue #6)\n\n"
                            f"Machine: {machine}. Rerun: `{command}` (from the project root, in its venv).\n\n"
                            + "\n".join(lines[:-1]) + "\n\n<!-- notes -->" + notes, encoding="utf-8")
