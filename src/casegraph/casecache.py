@@ -31,7 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -336,28 +336,24 @@ class CaseCache:
 
     # --- lookups without reading every entry (after :meth:`save`, so the database is current) ---
 
+    def _pairs(self, key: str, value: str, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(key, value) rows of the entries whose column ``key`` is one of ``keys`` (both column
+        names are this class's own, never a caller's text)."""
+        for chunk in _chunks(list(set(keys))):
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(f"SELECT {key}, {value} FROM entries WHERE {key} IN ({marks})", chunk)
+
     def paths_of_case_ids(self, case_ids: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for chunk in _chunks(list(set(case_ids))):
-            marks = ",".join("?" * len(chunk))
-            for case_id, path in self._db.execute(f"SELECT case_id, path FROM entries WHERE case_id IN ({marks})",
-                                                  chunk):
-                out.setdefault(case_id, []).append(path)
+        for case_id, path in self._pairs("case_id", "path", case_ids):
+            out.setdefault(case_id, []).append(path)
         return out
 
     def shas_of_iris(self, iris: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(set(iris))):
-            marks = ",".join("?" * len(chunk))
-            out.update(self._db.execute(f"SELECT iri, sha FROM entries WHERE iri IN ({marks})", chunk))
-        return out
+        return dict(self._pairs("iri", "sha", iris))
 
     def paths_of_iris(self, iris: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(set(iris))):
-            marks = ",".join("?" * len(chunk))
-            out.update(self._db.execute(f"SELECT iri, path FROM entries WHERE iri IN ({marks})", chunk))
-        return out
+        return dict(self._pairs("iri", "path", iris))
 
     def nts_in_use(self, nts: Iterable[str]) -> set[str]:
         """Those of the N-Triples file names ``nts`` that an entry names."""
