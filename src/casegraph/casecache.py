@@ -336,12 +336,12 @@ class CaseCache:
 
     # --- lookups without reading every entry (after :meth:`save`, so the database is current) ---
 
-    def _pairs(self, key: str, value: str, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """(key, value) rows of the entries whose column ``key`` is one of ``keys`` (both column
-        names are this class's own, never a caller's text)."""
+    def _pairs(self, key: str, value: str, keys: Iterable[str], table: str = "entries") -> Iterator[tuple[str, str]]:
+        """(key, value) rows of ``table`` whose column ``key`` is one of ``keys`` (table and
+        column names are this class's own, never a caller's text)."""
         for chunk in _chunks(list(set(keys))):
             marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(f"SELECT {key}, {value} FROM entries WHERE {key} IN ({marks})", chunk)
+            yield from self._db.execute(f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({marks})", chunk)
 
     def paths_of_case_ids(self, case_ids: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -360,11 +360,7 @@ class CaseCache:
         if self.complete:
             used = {e.nt for e in self.entries.values()}
             return {nt for nt in nts if nt in used}
-        out: set[str] = set()
-        for chunk in _chunks(list(set(nts))):
-            marks = ",".join("?" * len(chunk))
-            out.update(nt for (nt,) in self._db.execute(f"SELECT nt FROM entries WHERE nt IN ({marks})", chunk))
-        return out
+        return {nt for nt, _ in self._pairs("nt", "nt", nts)}
 
     def to_recheck(self) -> set[str]:
         """Files never checked, or checked with a case they point at that has changed, appeared
@@ -381,11 +377,9 @@ class CaseCache:
         if self._graphs_loaded:
             graphs = self.state.get("graphs") or {}
             return {iri: graphs[iri] for iri in iris if iri in graphs}
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(set(iris))):
-            marks = ",".join("?" * len(chunk))
-            out.update(self._db.execute(f"SELECT iri, nt FROM graphs WHERE iri IN ({marks})", chunk))
-        for iri in set(iris) & self._graph_changes.keys():
+        iris = set(iris)
+        out = dict(self._pairs("iri", "nt", iris, table="graphs"))
+        for iri in iris & self._graph_changes.keys():
             nt = self._graph_changes[iri]
             if nt is None:
                 out.pop(iri, None)
@@ -398,11 +392,7 @@ class CaseCache:
         if self._graphs_loaded:
             held = set((self.state.get("graphs") or {}).values())
             return {nt for nt in nts if nt in held}
-        out: set[str] = set()
-        for chunk in _chunks(list(set(nts))):
-            marks = ",".join("?" * len(chunk))
-            out.update(nt for (nt,) in self._db.execute(f"SELECT nt FROM graphs WHERE nt IN ({marks})", chunk))
-        return out
+        return {nt for nt, _ in self._pairs("nt", "nt", nts, table="graphs")}
 
     def graphs_known(self) -> bool:
         """Whether the cache knows what the store holds."""
