@@ -93,7 +93,8 @@ def step_casegraph(cases: Path, work: Path) -> dict:
     from casegraph.namespaces import DEFAULT_BASE
     from casegraph.paths import Project
     from casegraph.store import EmbeddedStore
-    from casegraph.workspace import update_project, validate_project
+    from casegraph.projectvalidation import validate_project
+    from casegraph.workspace import update_project
 
     root = _project(cases, work)
     project = Project(root)

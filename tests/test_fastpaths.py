@@ -143,7 +143,8 @@ def test_project_build_and_validation_equal_the_plain_ones(project, vocabulary, 
     import pyoxigraph as ox
 
     from casegraph.store import ntriples
-    from casegraph.workspace import update_project, validate_project
+    from casegraph.projectvalidation import validate_project
+    from casegraph.workspace import update_project
 
     folder = _generated(tmp_path, 120)
     workspace = _workspace(tmp_path, project)

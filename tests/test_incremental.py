@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from casegraph.cli import main
 from casegraph.namespaces import DEFAULT_BASE
 from casegraph.paths import Project
-from casegraph.workspace import open_project_store, update_project, validate_project
+from casegraph.projectvalidation import validate_project
+from casegraph.workspace import open_project_store, update_project
 
 from .conftest import ROOT
 
@@ -170,14 +171,14 @@ def test_a_project_whose_work_folder_cannot_be_written_still_validates(projects,
 
 
 def test_a_build_checks_ahead_only_when_many_files_changed(projects, monkeypatch) -> None:
-    from casegraph import workspace
+    from casegraph import checkers
 
     few, many = projects
     base = DEFAULT_BASE
     update_project(Project(few), [few / "data"], base=base)  # 32 files: fewer than CHECK_AHEAD_FROM
     after_few = validate_project(Project(few), [few / "data"], base=base)
     assert after_few.revalidated == after_few.case_count
-    monkeypatch.setattr(workspace, "CHECK_AHEAD_FROM", 1)
+    monkeypatch.setattr(checkers, "CHECK_AHEAD_FROM", 1)
     update_project(Project(many), [many / "data"], base=base)
     after_many = validate_project(Project(many), [many / "data"], base=base)
     # Checked during the build; validate checks again only cases that point into other cases.

@@ -135,7 +135,7 @@ def validate(paths: tuple[Path, ...], root: Path | None, base: str, warnings: bo
     Prints each result as FILE:LINE: FIELD: MESSAGE [severity]. Exits 0 when the data
     conforms (warnings allowed), 1 when any result is an error.
     """
-    from .workspace import validate_project
+    from .projectvalidation import validate_project
 
     project = _project(root)
     with _progress("Validating") as progress:

@@ -3,16 +3,15 @@ what the changed case files touch.
 
 ``casegraph build`` reads and converts only the case files that changed since the last run (all
 of them the first time, on every core) and, in the on-disk store ``.casegraph/store``, replaces
-only their named graphs. ``casegraph validate`` re-checks only the cases that changed or that
-point at a case that changed. Commands that answer questions bring the store up to date first,
-the same way, so an answer never comes from stale data. What is remembered of each file is
-described in :mod:`casegraph.casecache`.
+only their triples (:mod:`casegraph.storefiles`). ``casegraph validate`` re-checks only the cases
+that changed or that point at a case that changed (:mod:`casegraph.projectvalidation`). Commands
+that answer questions bring the store up to date first, the same way, so an answer never comes
+from stale data. What is remembered of each file is described in :mod:`casegraph.casecache`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import time
@@ -23,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from .casecache import CachedCase, CaseCache
+from .checkers import check_ahead
 from .errors import CaseDataError, Problem, WorkspaceError, display_path
 from .listing import Listing, path_order
-from .parallel import PARALLEL_FROM, Checker, FileOutcome, process_case_files
+from .parallel import Checker, FileOutcome, process_case_files
 from .paths import Project
 from .store import EmbeddedStore
+from .storefiles import REWRITE_FROM, remove_unused, update_store, write_store
 
-__all__ = ["StoreState", "IncrementalBuild", "ProjectValidation", "update_project", "validate_project",
+__all__ = ["StoreState", "IncrementalBuild", "Refreshed", "refresh_cases", "keep_listing", "update_project",
            "open_project_store"]
 
 Progress = Callable[[int, int], None]
@@ -60,7 +61,8 @@ def _nt_name(path: str, sha: str) -> str:
     return hashlib.sha256(f"{path}\n{sha}".encode()).hexdigest()[:40] + ".nt"
 
 
-def _apply(cache: CaseCache, outcomes: Iterable[FileOutcome], read: dict[str, tuple[str, int, int]]) -> list[Problem]:
+def apply_outcomes(cache: CaseCache, outcomes: Iterable[FileOutcome],
+                   read: dict[str, tuple[str, int, int]]) -> list[Problem]:
     """Record processed files in the cache; the problems of those that could not be read."""
     problems: list[Problem] = []
     for outcome in outcomes:
@@ -90,7 +92,7 @@ class _TakeTheLongWay(Exception):
 
 @dataclass
 class Refreshed:
-    """The cache brought up to date with the case files (see :func:`_refresh`).
+    """The cache brought up to date with the case files (see :func:`refresh_cases`).
 
     ``fast``: only ``dirty`` (paths listed now or last time whose size or time differ) were
     looked at, and ``cache.entries`` holds only theirs; the other entries are as the last
@@ -117,7 +119,7 @@ class Refreshed:
         return self.files
 
 
-def _refresh(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None,
+def refresh_cases(project: Project, data_paths: Sequence[Path], base: str, progress: Progress | None,
              checker: Callable[[CaseCache, int], Checker | None] | None = None,
              first: Callable[[CaseCache], Any] | None = None) -> Refreshed:
     """Bring the cache up to date with the case files: read and convert only changed files
@@ -185,7 +187,7 @@ def _refresh_fast(project: Project, cache: CaseCache, paths: list[str], listing:
             raise _TakeTheLongWay
     for p in removed:
         cache.forget(p)
-    _apply(cache, outcomes, read)
+    apply_outcomes(cache, outcomes, read)
     triples = kept["triples"] - sum(e.triples for e in before.values()) \
         + sum(cache.entries[p].triples for p in new if p in cache.entries)
     header = {"paths": paths, "triples": triples, "max_mtime": max(kept["max_mtime"], listing.max_mtime_ns)}
@@ -207,7 +209,7 @@ def _refresh_slow(project: Project, cache: CaseCache, paths: list[str], listing:
     jobs = [(p, _nt_name(p, read[p][0])) for p in changed]
     outcomes = process_case_files(jobs, base=base, states=states, nt_folder=cache.nt_folder,
                                   checker=check, progress=progress)
-    problems = _apply(cache, outcomes, read)
+    problems = apply_outcomes(cache, outcomes, read)
     first_seen: dict[str, str] = {}
     for p in files:
         entry = cache.entries.get(p)
@@ -236,13 +238,13 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
 
     The store ends up with the triples a build from scratch writes, all in its default graph:
     every case's, the ontology's and the vocabularies'. With ``check``, each case read is also checked
-    against the shapes, for :func:`validate_project` to find.
+    against the shapes, for :func:`casegraph.projectvalidation.validate_project` to find.
 
     Raises:
         CaseDataError: the case files have problems; the store is left as it was.
     """
     started = time.perf_counter()
-    refreshed = _refresh(project, data_paths, base, progress, _check_ahead(project, base) if check else None)
+    refreshed = refresh_cases(project, data_paths, base, progress, check_ahead(project, base) if check else None)
     converted_at = time.perf_counter()
     store_path, manifest_path = project.work / "store", project.work / "manifest.json"
     try:
@@ -260,14 +262,14 @@ def update_project(project: Project, data_paths: Sequence[Path], *, base: str,
     header = refreshed.header
     if header is not None:
         header.update(store=cache.state["store"], unstored=[])
-    _keep_listing(refreshed)
+    keep_listing(refreshed)
     cache.save_if_changed()
     unused()  # once saved: an N-Triples file is deleted only when no saved entry names it
     count.timings["store"] = time.perf_counter() - converted_at
     return count
 
 
-def _keep_listing(refreshed: Refreshed) -> None:
+def keep_listing(refreshed: Refreshed) -> None:
     """Keep this command's listing for the next (see :mod:`casegraph.listing`), unless it is
     the one kept already."""
     header, kept, cache = refreshed.header, refreshed.kept, refreshed.cache
@@ -308,7 +310,7 @@ def _update_store_fast(project: Project, refreshed: Refreshed, store_path: Path,
     held = cache.stored_graphs(iris)
     stale = [cache.nt_folder / nt for iri, nt in held.items() if target.get(iri) != nt]
     fresh = [cache.nt_folder / nt for iri, nt in target.items() if held.get(iri) != nt]
-    if len(stale) > _REWRITE_FROM or not all(path.exists() for path in stale):
+    if len(stale) > REWRITE_FROM or not all(path.exists() for path in stale):
         return None
     states, vocabulary_triples = cache.vocabulary_facts(project)
     count = IncrementalBuild(len(refreshed.files), refreshed.header["triples"], vocabulary_triples,
@@ -317,7 +319,7 @@ def _update_store_fast(project: Project, refreshed: Refreshed, store_path: Path,
     if not stale and not fresh:
         return count, lambda: None
     token = _write(project, manifest_path, base, len(refreshed.files),
-                   lambda: _update_store(store_path, stale, fresh))
+                   lambda: update_store(store_path, stale, fresh))
     cache.change_graphs(token, {iri: target.get(iri) for iri in iris if held.get(iri) != target.get(iri)})
     dropped = {nt for iri, nt in held.items() if target.get(iri) != nt}
 
@@ -341,7 +343,7 @@ def _update_store_slow(project: Project, refreshed: Refreshed, store_path: Path,
     fresh = [p for p in files if not in_step or old.get(cache.entries[p].iri) != cache.entries[p].nt]
     # Taking old triples out one by one pays off for a few cases; for many, one bulk load of
     # everything is faster, and a missing old file leaves no other way.
-    if len(stale) > _REWRITE_FROM or not all(path.exists() for path in stale):
+    if len(stale) > REWRITE_FROM or not all(path.exists() for path in stale):
         in_step, stale, fresh = False, [], list(files)
     _states, vocabulary_triples = cache.vocabulary_facts(project)
     count = IncrementalBuild(len(files), sum(cache.entries[p].triples for p in files), vocabulary_triples,
@@ -351,93 +353,12 @@ def _update_store_slow(project: Project, refreshed: Refreshed, store_path: Path,
         return count, lambda: None
     parts = [cache.nt_path(cache.entries[p]) for p in fresh]
     if in_step:
-        token = _write(project, manifest_path, base, len(files), lambda: _update_store(store_path, stale, parts))
+        token = _write(project, manifest_path, base, len(files), lambda: update_store(store_path, stale, parts))
     else:
         token = _write(project, manifest_path, base, len(files),
-                       lambda: _write_store(store_path, parts, cache.vocabulary(project)))
+                       lambda: write_store(store_path, parts, cache.vocabulary(project)))
     cache.state.update(store=token, graphs=target)
-    return count, lambda: _remove_unused(cache, old or {}, target)
-
-
-# Above this many changed or removed cases, the store is written anew rather than edited.
-_REWRITE_FROM = 2000
-
-
-def _remove_unused(cache: CaseCache, old: dict[str, str], target: dict[str, str]) -> None:
-    """Delete the N-Triples files of cases the store no longer holds as they were, unless the
-    cache still has the file for a case outside this build (a build of other folders leaves
-    the entries of the files it did not list, to be used again)."""
-    kept = set(target.values())
-    if set(old.values()) - kept:
-        kept |= {entry.nt for entry in cache.entries.values()}
-    for name in set(old.values()) - kept:
-        (cache.nt_folder / name).unlink(missing_ok=True)
-
-
-class _Concatenation(io.RawIOBase):
-    """Files read one after the other as one stream, then ``tail``: one bulk load of many files
-    without writing their concatenation to disk first."""
-
-    def __init__(self, paths: Sequence[Path], tail: bytes = b""):
-        self._paths = iter(paths)
-        self._current: Any = None
-        self._tail = io.BytesIO(tail)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while True:
-            if self._current is None:
-                path = next(self._paths, None)
-                self._current = self._tail if path is None else open(path, "rb")  # noqa: SIM115
-            n = self._current.readinto(buffer)
-            if n or self._current is self._tail:
-                return n
-            self._current.close()
-            self._current = None
-
-
-# The embedded store holds every triple in its default graph. A graph per case would double
-# the indexes Oxigraph writes (measured: a bulk load of 10,000 cases took 10.0 s as a graph per
-# case, 5.3 s as one graph) and questions read the union anyway. Each case's triples are about
-# nodes under its own IRI (case_prefix_ok), so no two cases hold the same triple, and the cache's
-# N-Triples file of a case says exactly what to take out when it changes. `casegraph dump`,
-# exports and `casegraph push` still give a graph per case.
-
-def _update_store(store_path: Path, stale: list[Path], parts: list[Path]) -> None:
-    import pyoxigraph as ox
-
-    store = ox.Store(str(store_path))
-    for path in stale:
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
-            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
-    if len(parts) > 1000:
-        store.bulk_load(io.BufferedReader(_Concatenation(parts), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
-        store.optimize()
-    else:
-        for part in parts:
-            store.load(path=str(part), format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    del store  # release the folder's lock
-
-
-def _write_store(store_path: Path, parts: list[Path], vocabulary: Any) -> None:
-    """A new store from the cases' N-Triples and the vocabulary, in one bulk load."""
-    import pyoxigraph as ox
-
-    from .store import ntriples, replace_store_folder
-
-    tail = "".join(ntriples(vocabulary.graph)).encode("utf-8")
-
-    def fill(store: Any) -> None:
-        store.bulk_load(io.BufferedReader(_Concatenation(parts, tail), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
-        # A bulk load leaves its sorted runs side by side, and every lookup then searches each
-        # of them. Merging them (RocksDB compaction) made lookups about ten times faster at
-        # 100,000 cases (cases-by-act 40.8 s -> 4.3 s) for 28 s more build there, 1.5 s at 10,000.
-        store.optimize()
-
-    replace_store_folder(store_path, fill)
+    return count, lambda: remove_unused(cache, old or {}, target)
 
 
 def open_project_store(project: Project, data_paths: Sequence[Path], *, base: str) -> StoreState:
@@ -446,254 +367,3 @@ def open_project_store(project: Project, data_paths: Sequence[Path], *, base: st
     update = update_project(project, data_paths, base=base)
     rebuilt = bool(update.converted or update.removed or update.store_rewritten)
     return StoreState(EmbeddedStore(project.work / "store"), rebuilt)
-
-
-# --- Validation ----------------------------------------------------------------------------
-
-
-@dataclass
-class ProjectValidation:
-    """What :func:`validate_project` found: the report and how many cases it covers."""
-
-    report: Any
-    case_count: int
-    revalidated: int
-
-
-def validate_project(project: Project, data_paths: Sequence[Path], *, base: str,
-                     progress: Progress | None = None) -> ProjectValidation:
-    """:func:`casegraph.validate.validate_build` on the case files, re-checking only the cases
-    that changed or point at a case that changed.
-
-    A case is checked alone against its triples and the ontology (:mod:`casegraph.fastvalidate`);
-    a case that points at another case's node (``related_cases[].case``, which
-    cgsh:RelatedCaseShape checks with sh:class) is checked with that case's triples, and again
-    whenever that case changes, appears or disappears. When the shapes use SHACL the fast engine
-    lacks, or a case has triples outside its own IRI, everything goes through pyshacl.
-
-    Returns:
-        The report (a :class:`casegraph.printedreport.PrintedReport`, which reads and prints
-        as the :class:`casegraph.validate.ValidationReport` a full run gives), the number of
-        cases and how many were checked again.
-    Raises:
-        CaseDataError: the case files have problems.
-        ShapesError: the shapes do not parse.
-    """
-    shapes_files = sorted(project.shapes.glob("*.ttl"))
-    if not shapes_files:
-        from .validate import load_shapes
-
-        load_shapes(project.shapes)  # raises the error a full run gives
-    kept: dict[str, Any] = {}
-
-    def checker(cache: CaseCache, _count: int = 0) -> Checker | None:
-        if "check" not in kept:
-            kept["check"], kept["rows"] = _kept_checker(cache, project, base)
-        return kept["check"]
-
-    # The shapes first, as a full run reads them first (their errors come before any other).
-    refreshed = _refresh(project, data_paths, base, progress, checker, first=checker)
-    cache = refreshed.cache
-    check = refreshed.check or checker(cache)
-    if check is None:
-        cache.save_if_changed()
-        return _validate_whole(project, data_paths, cache.vocabulary(project), base)
-    more = _recheck(refreshed, check, base, progress)
-    outcomes = [*refreshed.outcomes, *more]
-    if any(o.unsupported for o in outcomes):
-        cache.save_if_changed()
-        return _validate_whole(project, data_paths, cache.vocabulary(project), base)
-    if refreshed.header is not None:
-        _note_unstored(refreshed)
-    _keep_listing(refreshed)
-    cache.save_if_changed()
-    files = refreshed.files
-    return ProjectValidation(_report(refreshed, kept["rows"], shapes_files), len(files),
-                             len({o.path for o in outcomes}))
-
-
-def _note_unstored(refreshed: Refreshed) -> None:
-    """Validation leaves the store as it was: note in the listing kept where the store differs
-    from the cases, for the next build to take the short way (or none, when not known)."""
-    cache, header, old = refreshed.cache, refreshed.header, refreshed.kept or {}
-    store = cache.state.get("store")
-    if refreshed.fast:
-        unstored = set(old.get("unstored", ())) | {e.iri for e in refreshed.before.values()} \
-            | {e.iri for p in refreshed.dirty if (e := cache.entries.get(p)) is not None}
-        in_step = store is not None and old.get("store") == store
-    else:  # every entry was read, and what the store holds with them
-        graphs = cache.state.get("graphs")
-        in_step = store is not None and graphs is not None
-        target = {cache.entries[p].iri: cache.entries[p].nt for p in refreshed.files}
-        unstored = {iri for iri, nt in target.items() if graphs.get(iri) != nt} | (graphs.keys() - target.keys()) \
-            if in_step else set()
-    in_step = in_step and len(unstored) <= FAST_UP_TO
-    header.update(store=store if in_step else None, unstored=sorted(unstored) if in_step else [])
-
-
-def _kept_checker(cache: CaseCache, project: Project, base: str) -> tuple[Checker | None, list[tuple] | None]:
-    """The compiled shapes and the ontology's own results, kept in the cache (see
-    :mod:`casegraph.keptchecker`). (None, None) when the fast engine cannot check these shapes."""
-    from .keptchecker import pack, unpack
-
-    blob = cache.kept_checker()
-    if blob is not None:
-        try:
-            return unpack(blob)
-        except Exception:  # noqa: BLE001 - an unreadable copy is made again
-            pass
-    from .fastvalidate import shape_names, to_validation_result, vocabulary_results
-    from .resultrows import to_row
-    from .validate import load_shapes
-
-    shapes, _files = load_shapes(project.shapes)
-    check = _checker(shapes, cache.vocabulary(project), base)
-    if check is None:
-        return None, None
-    names = shape_names(shapes)
-    rows = [to_row(to_validation_result(r, names, {})) for r in vocabulary_results(check.compiled, check.ontology)]
-    cache.keep_checker(pack(check, rows))
-    return check, rows
-
-
-class _Owners:
-    """Case IRI -> its N-Triples file, looked up as asked (for the few cases checked again)."""
-
-    def __init__(self, cache: CaseCache):
-        self._cache = cache
-        self._found: dict[str, str | None] = {}
-
-    def _get(self, iri: str) -> str | None:
-        if iri not in self._found:
-            path = self._cache.paths_of_iris([iri]).get(iri)
-            if path is not None:
-                self._cache.load([path])
-            entry = self._cache.entries.get(path) if path is not None else None
-            self._found[iri] = None if entry is None else str(self._cache.nt_path(entry))
-        return self._found[iri]
-
-    def __contains__(self, iri: object) -> bool:
-        return isinstance(iri, str) and self._get(iri) is not None
-
-    def __getitem__(self, iri: str) -> str:
-        found = self._get(iri)
-        if found is None:
-            raise KeyError(iri)
-        return found
-
-
-def _recheck(refreshed: Refreshed, check: Checker, base: str, progress: Progress | None) -> list[FileOutcome]:
-    """Check again the cases never checked (built only), pointing into other cases (checked once
-    all are converted), or pointing at a case that changed, appeared or disappeared since."""
-    cache = refreshed.cache
-    if refreshed.fast:
-        cache.save()  # the lookups below read the database
-        todo = sorted(cache.to_recheck(), key=path_order)
-        if len(todo) >= PARALLEL_FROM:  # many: the long way's tables, for the worker processes
-            cache.load_all()
-            refreshed.sorted_files()
-    if not refreshed.fast:
-        files = refreshed.files
-        by_iri = {cache.entries[p].iri: p for p in files}
-        sha_of = {iri: cache.entries[p].sha for iri, p in by_iri.items()}
-        todo = [p for p in files if cache.entries[p].deps is None
-                or any(sha_of.get(o) != h for o, h in cache.entries[p].deps.items())]
-    if not todo:
-        return []
-    cache.load(todo)
-    if refreshed.fast:
-        owners: Any = _Owners(cache)
-    else:
-        owners = {iri: str(cache.nt_path(cache.entries[p])) for iri, p in by_iri.items()}
-    entries = {p: cache.entries[p] for p in todo}
-    more = process_case_files([(p, e.nt) for p, e in entries.items()], base=base, states=refreshed.states,
-                              nt_folder=cache.nt_folder, checker=check, owners=owners, progress=progress)
-    _apply(cache, more, {p: (e.sha, e.size, e.mtime_ns) for p, e in entries.items()})
-    if refreshed.fast:
-        sha_of = cache.shas_of_iris({owner for o in more for owner in o.foreign or ()})
-    for outcome in more:
-        if outcome.results is not None:
-            cache.entries[outcome.path].deps = {owner: sha_of.get(owner) for owner in outcome.foreign or ()}
-            cache.touch(outcome.path)
-    return more
-
-
-def _report(refreshed: Refreshed, vocabulary_rows: list[tuple], shapes_files: list[Path]) -> Any:
-    """The report, from each file's printed lines as the cache keeps them (once saved)."""
-    from .printedreport import printed_report
-    from .resultrows import report_rows
-    from .validate import ValidationReport
-
-    cache = refreshed.cache
-    listed = None if refreshed.fast else set(refreshed.files)  # the short way: the entries are the files
-
-    def results() -> list[Any]:
-        kept = cache.results()
-        rows = list(vocabulary_rows)
-        for p in refreshed.sorted_files():
-            rows.extend(kept.get(p, ()))
-        return report_rows(rows)
-
-    blocks, loose = [], []
-    for file, is_loose, errors, warnings, lines, error_lines in cache.printed():
-        if listed is not None and file not in listed:
-            continue
-        if is_loose:
-            loose.append(file)
-        else:
-            blocks.append((file, errors, warnings, lines, error_lines))
-    rows = list(vocabulary_rows)
-    kept = cache.results_of(loose)
-    for p in sorted(loose, key=path_order):
-        rows.extend(kept.get(p, ()))
-    report = printed_report(blocks, rows, shapes_files, results, refreshed.listing.unsure)
-    return report if report is not None else ValidationReport(results(), shapes_files)
-
-
-def _checker(shapes: Any, vocabulary: Any, base: str) -> Checker | None:
-    """What checking cases one by one needs, or None when the fast engine cannot do it (the
-    shapes use SHACL it lacks, or ontology nodes sit under the case IRIs)."""
-    from .fastconvert import IRI
-    from .fastshacl import compile_shapes
-    from .fastvalidate import ontology_index, shape_names
-
-    compiled = compile_shapes(shapes, vocabulary.graph)
-    if compiled is None:
-        return None
-    onto = ontology_index(vocabulary.graph)
-    cases_root = f"{base}case/"
-    if any(type(s) is IRI and s.startswith(cases_root) for s in onto.spo):
-        return None
-    return Checker(compiled, onto, shape_names(shapes), vocabulary.state_iris())
-
-
-# A build checks ahead only when this many files changed: for fewer, compiling the shapes
-# (0.3 s) costs more than `casegraph validate` reading those few files again.
-CHECK_AHEAD_FROM = 50
-
-
-def _check_ahead(project: Project, base: str) -> Callable[[CaseCache, int], Checker | None]:
-    """For a build of many changed files: check each case while it is read anyway, so that
-    `casegraph validate` finds the results made (reading a case costs more than checking it).
-    Shapes that do not parse are left for `casegraph validate` to report."""
-    from .errors import ShapesError
-
-    def checker(cache: CaseCache, count: int) -> Checker | None:
-        if count < CHECK_AHEAD_FROM:
-            return None
-        try:
-            return _kept_checker(cache, project, base)[0]
-        except ShapesError:
-            return None
-
-    return checker
-
-
-def _validate_whole(project: Project, data_paths: Sequence[Path], vocabulary: Any, base: str) -> ProjectValidation:
-    """Every case through pyshacl on the whole graph: for shapes or data the fast engine lacks."""
-    from .build import build_cases
-    from .validate import validate_build
-
-    build = build_cases(data_paths, vocabulary, base=base)
-    report = validate_build(build, project.shapes)  # falls back to pyshacl itself
-    return ProjectValidation(report, len(build.graphs), len(build.graphs))
