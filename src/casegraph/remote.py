@@ -135,11 +135,11 @@ class SparqlEndpointStore:
             if scheme.lower() == "digest" else None
         if not signed:
             raise EndpointError(f"the endpoint's challenge is not one Digest answers ({challenge or 'none'}); "
-                                "try auth = basic", url=str(self.store_url), status=401)
+                                "try auth = basic", url=request.full_url, status=401)
         return "Digest " + signed
 
     def _sparql(self, sparql: str, url: str, *, update: bool) -> tuple[int, Mapping[str, str], bytes]:
-        from SPARQLWrapper import DIGEST, INSERT, JSON, POST, SELECT, SPARQLWrapper
+        from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 
         wrapper = SPARQLWrapper(self.url, updateEndpoint=self.update_url)
         with warnings.catch_warnings():
@@ -152,15 +152,23 @@ class SparqlEndpointStore:
         wrapper.setMethod(POST)  # a bound query can be long; POST has no URL length limit
         wrapper.setReturnFormat(JSON)
         wrapper.setTimeout(max(1, math.ceil(self.timeout)))
-        if self.credentials:
-            wrapper.setCredentials(self.credentials.user, self.credentials.password)
-            if self.credentials.auth == "digest":
-                wrapper.setHTTPAuth(DIGEST)
         try:
+            if self.credentials and self.credentials.auth == "digest":
+                # Signed here from the endpoint's challenge, as uploads are: urllib's own Digest
+                # handler (which SPARQLWrapper would install) never closes the 401 answer it
+                # retries after, and leaves a socket open on every request.
+                signed = self._digest(urllib.request.Request(url, method="POST"))
+                if signed:
+                    wrapper.addCustomHttpHeader("Authorization", signed)
+            elif self.credentials:
+                wrapper.setCredentials(self.credentials.user, self.credentials.password)
             with _keep_global_opener():
                 answer = wrapper.query()
-                response = answer.response
-                return response.status, response.headers, response.read()
+                # Closed here, not left to the garbage collector: an open response keeps its socket.
+                with contextlib.closing(answer.response) as response:
+                    return response.status, response.headers, response.read()
+        except EndpointError:
+            raise
         except Exception as error:  # noqa: BLE001 - every transport failure becomes one clear error
             raise _failure(url, error, self.timeout) from None
 
@@ -218,6 +226,8 @@ def _read(error: urllib.error.HTTPError) -> bytes:
         return error.read()
     except Exception:  # noqa: BLE001 - the body is only used for the message
         return b""
+    finally:
+        error.close()  # the error holds the response, and with it the socket
 
 
 def _wrapped_body(message: str) -> bytes:
