@@ -46,7 +46,7 @@ from .paths import Project
 from .pseudonyms import Pseudonymiser, load_pseudonym_key
 
 __all__ = ["EXPORT_FORMATS", "AUDIENCES", "CSV_TABLE_NAMES", "CheckedExport", "check_for_audience", "serialise_export",
-           "export_graph", "filter_build", "sorted_triples"]
+           "export_graph", "filter_build", "serialise_quads", "sorted_triples"]
 
 #: Format name -> what it is (for --help).
 EXPORT_FORMATS = {
@@ -168,11 +168,11 @@ def serialise_export(checked: CheckedExport, fmt: str, *, context: dict | None =
         return csv_table(table, [(c.exported_id, c.iri, c.triples) for c in checked.visible], vocabulary)
     if fmt in ("turtle", "nt"):
         merged = sorted_triples(t for _, triples in graphs for t in triples)
-        return _serialise([(s, p, o, None) for s, p, o in merged], fmt)
+        return serialise_quads([(s, p, o, None) for s, p, o in merged], fmt)
     quads = [(s, p, o, g) for g, triples in graphs for s, p, o in triples]
     name = metadata_graph_iri(checked.base, checked.audience)
     quads += [(s, p, o, name) for s, p, o in checked.metadata]
-    return _serialise(quads, fmt)
+    return serialise_quads(quads, fmt)
 
 
 def export_graph(build: Build, fmt: str = "turtle", *, project: Project, audience: str = "public",
@@ -252,7 +252,8 @@ class _Terms:
         return self.ox.Literal(str(node))
 
 
-def _serialise(quads: list[tuple[Node, Node, Node, Node | None]], fmt: str) -> bytes:
+def serialise_quads(quads: list[tuple[Node, Node, Node, Node | None]], fmt: str) -> bytes:
+    """Quads (graph None for a triple) in one RDF format, with pyoxigraph's writers, in the order given."""
     import pyoxigraph
 
     terms = _Terms()

@@ -34,7 +34,7 @@ from .confidentiality import check_audience_name, filter_case
 from .convert import Triple, case_iri
 from .dataset_metadata import dataset_metadata, metadata_graph_iri
 from .errors import CaseDataError, Problem, UsageError
-from .export import _serialise, sorted_triples
+from .export import serialise_quads, sorted_triples
 from .paths import Project
 from .pseudonyms import Pseudonymiser, load_pseudonym_key
 from .validate import load_shapes
@@ -137,7 +137,7 @@ def stream_nquads(paths: Iterable[Path], vocabulary: Vocabulary, *, project: Pro
                 report.findings.sort(key=lambda f: (f.case_id, f.message))
                 raise AudienceCheckError(report)
             name = metadata_graph_iri(base, audience)
-            out.write(_serialise([(s, p, o, name) for s, p, o in metadata], "nquads"))
+            out.write(serialise_quads([(s, p, o, name) for s, p, o in metadata], "nquads"))
             quads += len(metadata)
         partial.replace(output)
     except OSError as error:
@@ -179,7 +179,7 @@ def _export_batch(files: list[str]) -> _Batch:
                 outcome.other_triples.add(triple)
             quads.append((*triple, case.iri))
         outcome.cases.append(case.iri)
-    outcome.nquads = _serialise(quads, "nquads")
+    outcome.nquads = serialise_quads(quads, "nquads")
     return outcome
 
 

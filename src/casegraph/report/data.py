@@ -15,7 +15,7 @@ from rdflib.term import Node
 from ..audience_check import ensure_audience
 from ..build import VOCABULARY_GRAPH, Build
 from ..confidentiality import FilteredCase
-from ..export import _serialise, filter_build, sorted_triples
+from ..export import filter_build, serialise_quads, sorted_triples
 from ..jsonld import jsonld_document, load_context
 from ..paths import Project
 
@@ -64,4 +64,4 @@ def case_download(data: AudienceData, case_iri: str, fmt: str, *, project: Proje
     if fmt == "jsonld":
         return jsonld_document([(case.iri, triples)], load_context(project.ontology / "context.jsonld"), base=base)
     # export's serialiser, so that the file is byte for byte what an export gives.
-    return _serialise([(s, p, o, None) for s, p, o in triples], "turtle")
+    return serialise_quads([(s, p, o, None) for s, p, o in triples], "turtle")
