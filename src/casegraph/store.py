@@ -146,7 +146,17 @@ class EmbeddedStore:
         if not isinstance(answer, self._ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries give rows; use export for graphs")
         columns = [v.value for v in answer.variables]
-        rows = [tuple(self._term(solution[i]) for i in range(len(columns))) for solution in answer]
+        # Each distinct term is made into an rdflib term once: answers repeat terms (a kind, a
+        # date, a case's title for each of its events), and an rdflib Literal costs microseconds.
+        made: dict[object, Node | None] = {}
+
+        def term(value: object) -> Node | None:
+            node = made.get(value, made)
+            if node is made:
+                node = made[value] = self._term(value)
+            return node  # type: ignore[return-value]
+
+        rows = [tuple(term(solution[i]) for i in range(len(columns))) for solution in answer]
         return QueryResult(columns, rows)
 
     def _term(self, term: object) -> Node | None:
