@@ -20,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from http.client import HTTPException
 
 from rdflib import BNode, Literal, URIRef
@@ -162,26 +162,14 @@ class SparqlEndpointStore:
                     wrapper.addCustomHttpHeader("Authorization", signed)
             elif self.credentials:
                 wrapper.setCredentials(self.credentials.user, self.credentials.password)
-            with _keep_global_opener():
-                answer = wrapper.query()
-                # Closed here, not left to the garbage collector: an open response keeps its socket.
-                with contextlib.closing(answer.response) as response:
-                    return response.status, response.headers, response.read()
+            answer = wrapper.query()
+            # Closed here, not left to the garbage collector: an open response keeps its socket.
+            with contextlib.closing(answer.response) as response:
+                return response.status, response.headers, response.read()
         except EndpointError:
             raise
         except Exception as error:  # noqa: BLE001 - every transport failure becomes one clear error
             raise _failure(url, error, self.timeout) from None
-
-
-@contextlib.contextmanager
-def _keep_global_opener() -> Iterator[None]:
-    """SPARQLWrapper installs a process-wide urllib opener for Digest authentication; put back
-    whatever was there, so that credentials never leak into unrelated requests."""
-    saved = urllib.request._opener  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        urllib.request.install_opener(saved)  # type: ignore[arg-type]
 
 
 def _failure(url: str, error: Exception, timeout: float) -> EndpointError:

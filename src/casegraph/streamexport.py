@@ -60,6 +60,7 @@ class _Batch:
     """One batch done: its N-Quads, or its data problems, or the audience check's findings."""
 
     nquads: bytes = b""
+    quads: int = 0
     cases: list[URIRef] = field(default_factory=list)
     withheld: int = 0
     own_triples: int = 0
@@ -123,9 +124,10 @@ def stream_nquads(paths: Iterable[Path], vocabulary: Vocabulary, *, project: Pro
                     withheld += batch.withheld
                     own_triples += batch.own_triples
                     other_triples |= batch.other_triples
-                    quads += batch.nquads.count(b"\n")
-                done += BATCH
-                _advance(progress, min(done, len(files)), len(files))
+                    quads += batch.quads
+                done = min(done + BATCH, len(files))
+                if progress is not None:
+                    progress(done, len(files))
             if problems:
                 raise CaseDataError(problems)
             if report.conforms:
@@ -179,7 +181,7 @@ def _export_batch(files: list[str]) -> _Batch:
                 outcome.other_triples.add(triple)
             quads.append((*triple, case.iri))
         outcome.cases.append(case.iri)
-    outcome.nquads = serialise_quads(quads, "nquads")
+    outcome.nquads, outcome.quads = serialise_quads(quads, "nquads"), len(quads)
     return outcome
 
 
@@ -192,7 +194,3 @@ def _in_case_order(paths: Iterable[Path], base: str) -> list[str]:
         load_cases(Path(name) for name in files)  # raises, with every problem of every file
     return sorted(files, key=lambda name: str(case_iri(base, Path(name).stem)))
 
-
-def _advance(progress: Callable[[int, int], None] | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
