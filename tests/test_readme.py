@@ -33,7 +33,7 @@ def test_ci_runs_the_readme_commands() -> None:
     main_command, test_command = readme_command("main"), readme_command("test")
     assert main_command.startswith("python3 -m venv .venv && ")
     assert "casegraph build" in main_command and "casegraph validate" in main_command
-    assert "casegraph query case-findings --param case=gerasimov-v-kazakhstan" in main_command
+    assert "casegraph answers --param case=gerasimov-v-kazakhstan -o answers" in main_command
     assert test_command.endswith("python -m pytest -q")
     # Both blocks appear verbatim in the README.
     assert f"```sh\n{main_command}\n```" in README and f"```sh\n{test_command}\n```" in README

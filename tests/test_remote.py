@@ -5,6 +5,7 @@ client meets: no server, a timeout, 4xx/5xx, answers that are not SPARQL results
 from __future__ import annotations
 
 import base64
+import csv
 import contextlib
 import http.server
 import re
@@ -419,6 +420,27 @@ def test_push_and_query_commands(tmp_project: Path) -> None:
             there = run("query", question, "--root", root, "--format", "csv", *params, "--endpoint", server["query"])
             assert there.exit_code == 0, there.output
             assert there.stdout == here.stdout
+        # Every stored question at once: the same files from the endpoint as from the embedded store.
+        here_dir, there_dir = tmp_project / "here", tmp_project / "there"
+        case = ("-p", "case=fixture-c-v-otherland")
+        assert run("answers", "--root", root, *case, "-o", str(here_dir)).exit_code == 0
+        there = run("answers", "--root", root, *case, "-o", str(there_dir), "--endpoint", server["query"])
+        assert there.exit_code == 0, there.output
+        assert f"questions answered from the SPARQL endpoint {server['query']}" in there.output
+        names = sorted(p.name for p in here_dir.iterdir())
+        assert names == sorted(p.name for p in there_dir.iterdir()) and len(names) == len(list_queries(ROOT / "queries"))
+        for name in names:
+            mine, theirs = (csv_rows(folder / name) for folder in (here_dir, there_dir))
+            if ordered(Path(name).stem):
+                assert theirs == mine, name
+            else:
+                assert sorted(theirs) == sorted(mine), name
+
+
+def csv_rows(path: Path) -> list[tuple]:
+    """A CSV answer's rows, each list cell (GROUP_CONCAT: no set order) as its sorted items."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [tuple(tuple(sorted(re.split(r", |; | / ", cell))) for cell in row) for row in csv.reader(f)]
 
 
 def test_push_sends_only_what_the_audience_may_see(tmp_project: Path) -> None:

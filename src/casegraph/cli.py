@@ -353,25 +353,11 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
             names = ", ".join(q.name for q in list_queries(project.queries))
             raise QueryError(f"no stored question '{question}'; known: {names or 'none'}")
     stored = load_query(path)
-    values: dict[str, str] = {}
-    for key, value in map(_split_param, params):
-        if key in values:
-            raise click.BadParameter(f"'{key}' is given twice", param_hint="--param")
-        values[key] = value
+    values = _params(params)
     base = _check_base(base)
     states = cached_vocabulary(project).state_iris()
     text = bind_parameters(stored, values, base=base, states=states)
-    if endpoint:
-        if data_paths:
-            raise click.BadParameter("the endpoint answers from what was pushed to it", param_hint="--data")
-        store = _remote_store(endpoint, timeout=timeout)
-    else:
-        from .workspace import open_project_store
-
-        state = open_project_store(project, _data_paths(project, data_paths), base=base)
-        if state.rebuilt:
-            click.echo("(the case files changed since the last build: brought the embedded store up to date)", err=True)
-        store = state.store
+    store = _question_store(project, data_paths, endpoint, timeout, base)
     result = store.query(text)
     if not result.rows and result.boolean is None:
         from .errors import QueryError
@@ -381,6 +367,118 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
             raise QueryError(f"--param: no case '{case_id}' in the {store.description}; a case id is its "
                              "file name in data/ without .yaml (see 'casegraph stats')")
     click.echo(format_result(result, fmt))
+
+
+def _question_store(project: Project, data_paths: Sequence[Path], endpoint: str | None, timeout: float, base: str):
+    """The store questions are asked of: the endpoint, or the embedded store brought up to date."""
+    if endpoint:
+        if data_paths:
+            raise click.BadParameter("the endpoint answers from what was pushed to it", param_hint="--data")
+        return _remote_store(endpoint, timeout=timeout)
+    from .workspace import open_project_store
+
+    state = open_project_store(project, _data_paths(project, data_paths), base=base)
+    if state.rebuilt:
+        click.echo("(the case files changed since the last build: brought the embedded store up to date)", err=True)
+    return state.store
+
+
+def _params(params: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in map(_split_param, params):
+        if key in values:
+            raise click.BadParameter(f"'{key}' is given twice", param_hint="--param")
+        values[key] = value
+    return values
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter for every question that takes it (repeatable). A required parameter not "
+                   "given takes the example in the question's header; an optional one stays unset.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write each answer to DIR/NAME.csv (or .tsv, .json) and print a summary, instead of "
+                   "printing every answer.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              help="How to write the rows: table when printing, csv into --output (the defaults).")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Case files or folders to answer from (default: data/).")
+@click.option("--endpoint", metavar="URL",
+              help="Ask this SPARQL endpoint instead of the embedded store (see 'casegraph query --help').")
+@endpoint_timeout_option
+@root_option
+@base_option
+def answers(params: tuple[str, ...], output: Path | None, fmt: str | None, data_paths: tuple[Path, ...],
+            endpoint: str | None, timeout: float, root: Path | None, base: str) -> None:
+    """Answer every stored question in queries/.
+
+    Every question is checked and bound before any is asked. A question that fails is reported
+    and the others are still answered; the exit code is then that of the failure (3), and with
+    --output no earlier answer to that question is left in the folder.
+    """
+    from .answers import answer_questions, bound_questions
+    from .casecache import cached_vocabulary
+    from .output import format_result
+    from .queries import list_queries
+
+    if output is not None and fmt == "table":
+        raise click.BadParameter("a table is for reading in the terminal; write csv, tsv or json files",
+                                 param_hint="--format")
+    project = _project(root)
+    base = _check_base(base)
+    states = cached_vocabulary(project).state_iris()
+    bound = bound_questions(list_queries(project.queries), _params(params), base=base, states=states)
+    store = _question_store(project, data_paths, endpoint, timeout, base)
+    done = answer_questions(store, bound, base=base, states=states)
+    if output is None:
+        for answer in done:
+            used = ", ".join(f"{k}={v}" for k, v in answer.values.items())
+            click.echo(f"== {answer.query.name}: {answer.query.title}" + (f" ({used})" if used else ""))
+            if answer.result is not None:
+                click.echo(format_result(answer.result, fmt or "table"))
+            click.echo()
+    else:
+        _write_answers(output, done, fmt or "csv")
+    failed = [a for a in done if a.error is not None]
+    for answer in failed:
+        click.echo(f"Error: {answer.query.name}: {answer.error}", err=True)
+    click.echo(f"{len(done) - len(failed)} of {len(done)} questions answered from the {store.description}"
+               + (f" into {display_path(output)}" if output is not None else "")
+               + f" in {sum(a.seconds for a in done):.1f} s", err=True)
+    if failed:
+        sys.exit(max(a.error.exit_code for a in failed if a.error is not None))
+
+
+def _write_answers(output: Path, done: list, fmt: str) -> None:
+    """Each answer to its own file, written whole; a failed question's earlier file removed.
+    Prints a summary table."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .errors import WorkspaceError
+    from .output import format_result
+
+    table = Table(header_style="bold")
+    for column in ("question", "parameters", "rows", "seconds", "file"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("rows", "seconds") else "left")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for answer in done:
+            path = output / f"{answer.query.name}.{fmt}"
+            used = Text(", ".join(f"{k}={v}" for k, v in answer.values.items()) or "-")
+            if answer.result is None:
+                path.unlink(missing_ok=True)
+                table.add_row(Text(answer.query.name), used, "-", f"{answer.seconds:.2f}", Text("(failed)"))
+                continue
+            _write_whole(path, (format_result(answer.result, fmt) + "\n").encode("utf-8"))
+            rows = len(answer.result.rows) if answer.result.boolean is None else 1
+            table.add_row(Text(answer.query.name), used, str(rows), f"{answer.seconds:.2f}",
+                          Text(display_path(path)))
+    except OSError as error:
+        raise WorkspaceError(f"cannot write the answers into {display_path(output)}: "
+                             f"{error.strerror or error}") from error
+    Console(width=160 if not sys.stdout.isatty() else None, highlight=False).print(table)
 
 
 def _remote_store(endpoint: str, *, timeout: float, update: str | None = None, store: str | None = None):
