@@ -111,3 +111,19 @@ def test_bad_options_write_nothing(args: list[str], code: int, message: str, tmp
     assert result.exit_code == code
     assert message in result.output
     assert not out.exists()
+
+
+def test_progress_is_told_after_each_question() -> None:
+    from casegraph.answers import answer_questions, bound_questions
+    from casegraph.namespaces import DEFAULT_BASE
+    from casegraph.store import EmbeddedStore
+
+    queries = [q for q in list_queries(ROOT / "queries") if q.name in ("outcomes-by-forum", "report-states")]
+    bound = bound_questions(queries, {}, base=DEFAULT_BASE, states={})
+    calls: list[tuple[int, int]] = []
+    done = answer_questions(EmbeddedStore(), bound, base=DEFAULT_BASE, states={},
+                            progress=lambda n, total: calls.append((n, total)))
+    assert calls == [(1, 2), (2, 2)]
+    # An empty store answers both, with no rows: nothing to count, and no failure.
+    assert [(a.query.name, a.error, len(a.result.rows)) for a in done] == [
+        ("outcomes-by-forum", None, 0), ("report-states", None, 0)]

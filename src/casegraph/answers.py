@@ -10,7 +10,7 @@ Parameters are bound as RDF terms (:func:`casegraph.queries.bind_parameters`), n
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +65,11 @@ def bound_questions(queries: Sequence[StoredQuery], given: Mapping[str, str], *,
 
 
 def answer_questions(store: Any, bound: Sequence[tuple[StoredQuery, dict[str, str], str]], *, base: str,
-                     states: Mapping[str, URIRef]) -> list[Answer]:
+                     states: Mapping[str, URIRef],
+                     progress: Callable[[int, int], None] | None = None) -> list[Answer]:
     """Ask ``store`` each bound question in turn. A question that fails (an endpoint error, a
-    case id the store does not hold) gets its error and the others are still asked."""
+    case id the store does not hold) gets its error and the others are still asked.
+    ``progress`` is called with (questions answered, questions in all) after each."""
     answers = []
     for query, values, text in bound:
         answer = Answer(query, values)
@@ -84,4 +86,6 @@ def answer_questions(store: Any, bound: Sequence[tuple[StoredQuery, dict[str, st
             answer.error = error
         answer.seconds = time.perf_counter() - started
         answers.append(answer)
+        if progress is not None:
+            progress(len(answers), len(bound))
     return answers

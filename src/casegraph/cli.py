@@ -69,8 +69,8 @@ def _check_base(base: str) -> str:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar (files done, rate) on stderr in a terminal; nothing in pipes or CI."""
+def _progress(label: str, unit: str = "files") -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar (``unit`` done, rate) on stderr in a terminal; nothing in pipes or CI."""
     if os.environ.get("CI") or not sys.stderr.isatty():
         yield None
         return
@@ -84,7 +84,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
 
         def update(done: int, total: int) -> None:
             speed = bar.tasks[0].speed
-            bar.update(task, completed=done, total=total, rate=f"{speed:,.0f} files/s" if speed else "")
+            bar.update(task, completed=done, total=total, rate=f"{speed:,.{0 if speed >= 10 else 1}f} {unit}/s" if speed else "")
 
         yield update
 
@@ -429,7 +429,8 @@ def answers(params: tuple[str, ...], output: Path | None, fmt: str | None, data_
     states = cached_vocabulary(project).state_iris()
     bound = bound_questions(list_queries(project.queries), _params(params), base=base, states=states)
     store = _question_store(project, data_paths, endpoint, timeout, base)
-    done = answer_questions(store, bound, base=base, states=states)
+    with _progress("Answering", "questions") as progress:
+        done = answer_questions(store, bound, base=base, states=states, progress=progress)
     if output is None:
         for answer in done:
             used = ", ".join(f"{k}={v}" for k, v in answer.values.items())
