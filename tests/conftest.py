@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,17 @@ from casegraph.vocabulary import Vocabulary, load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture()
+def tmp_project(tmp_path: Path) -> Path:
+    """A copy of the project with only the reference case, to build into freely (test modules
+    that need other cases give their own)."""
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "data" / "gerasimov-v-kazakhstan.yaml", tmp_path / "data")
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,6 @@ from .conftest import ROOT
 
 QUESTIONS = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 GERASIMOV_ARTICLES = {"UNCAT-1", "UNCAT-2-1", "UNCAT-12", "UNCAT-13", "UNCAT-14", "UNCAT-22"}
-
-
-@pytest.fixture()
-def tmp_project(tmp_path: Path) -> Path:
-    """A copy of the project with only the reference case."""
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "data").mkdir()
-    shutil.copy(ROOT / "data" / "gerasimov-v-kazakhstan.yaml", tmp_path / "data")
-    return tmp_path
 
 
 def run(*args: str):

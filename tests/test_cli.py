@@ -12,17 +12,7 @@ from rdflib.namespace import XSD
 
 from casegraph.cli import main
 
-from .conftest import FIXTURES, ROOT
-
-
-@pytest.fixture()
-def tmp_project(tmp_path: Path) -> Path:
-    """A copy of the project with only the reference case, to build into freely."""
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "data").mkdir()
-    shutil.copy(ROOT / "data" / "gerasimov-v-kazakhstan.yaml", tmp_path / "data")
-    return tmp_path
+from .conftest import FIXTURES
 
 
 def run(*args: str):

@@ -20,7 +20,7 @@ from .errors import CaseGraphError, QueryError
 from .queries import StoredQuery, bind_parameters, missing_cases
 from .store import QueryResult
 
-__all__ = ["Answer", "answer_questions", "bound_questions", "question_values"]
+__all__ = ["Answer", "answer_questions", "ask", "bound_questions", "question_values"]
 
 
 @dataclass
@@ -64,6 +64,22 @@ def bound_questions(queries: Sequence[StoredQuery], given: Mapping[str, str], *,
     return bound
 
 
+def ask(store: Any, query: StoredQuery, values: Mapping[str, str], text: str, *, base: str,
+        states: Mapping[str, URIRef]) -> QueryResult:
+    """``store``'s answer to ``query``, bound as ``text`` from ``values``.
+
+    Raises:
+        QueryError: the answer is empty because a case given is not in the store (an empty
+            answer for a mistyped case id would read as "nothing found").
+    """
+    result = store.query(text)
+    if not result.rows and result.boolean is None:
+        for case_id in missing_cases(store, query, values, base=base, states=states):
+            raise QueryError(f"--param: no case '{case_id}' in the {store.description}; a case id is its "
+                             "file name in data/ without .yaml (see 'casegraph stats')")
+    return result
+
+
 def answer_questions(store: Any, bound: Sequence[tuple[StoredQuery, dict[str, str], str]], *, base: str,
                      states: Mapping[str, URIRef],
                      progress: Callable[[int, int], None] | None = None) -> list[Answer]:
@@ -75,13 +91,7 @@ def answer_questions(store: Any, bound: Sequence[tuple[StoredQuery, dict[str, st
         answer = Answer(query, values)
         started = time.perf_counter()
         try:
-            result = store.query(text)
-            if not result.rows and result.boolean is None:
-                missing = missing_cases(store, query, values, base=base, states=states)
-                if missing:
-                    raise QueryError(f"no case '{missing[0]}' in the {store.description}; a case id is its "
-                                     "file name in data/ without .yaml (see 'casegraph stats')", path=query.path)
-            answer.result = result
+            answer.result = ask(store, query, values, text, base=base, states=states)
         except CaseGraphError as error:
             answer.error = error
         answer.seconds = time.perf_counter() - started

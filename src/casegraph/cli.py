@@ -338,6 +338,7 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
     brought up to date first if the case files changed since the last build; with --endpoint the question
     goes to that SPARQL endpoint instead (exit code 3 if it cannot answer).
     """
+    from .answers import ask
     from .output import format_result
     from .queries import bind_parameters, load_query
     from .casecache import cached_vocabulary
@@ -358,15 +359,7 @@ def query(question: str, params: tuple[str, ...], fmt: str, data_paths: tuple[Pa
     states = cached_vocabulary(project).state_iris()
     text = bind_parameters(stored, values, base=base, states=states)
     store = _question_store(project, data_paths, endpoint, timeout, base)
-    result = store.query(text)
-    if not result.rows and result.boolean is None:
-        from .errors import QueryError
-        from .queries import missing_cases
-
-        for case_id in missing_cases(store, stored, values, base=base, states=states):
-            raise QueryError(f"--param: no case '{case_id}' in the {store.description}; a case id is its "
-                             "file name in data/ without .yaml (see 'casegraph stats')")
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(ask(store, stored, values, text, base=base, states=states), fmt))
 
 
 def _question_store(project: Project, data_paths: Sequence[Path], endpoint: str | None, timeout: float, base: str):
