@@ -8,6 +8,7 @@ import base64
 import csv
 import contextlib
 import http.server
+import itertools
 import re
 import shutil
 import signal
@@ -233,14 +234,17 @@ def oxigraph(remote_build: Build) -> Iterator[dict]:
 
 
 def variants(name: str) -> list[dict[str, str]]:
-    """The question's examples: required parameters (each case for a case parameter), then each optional one."""
+    """The question's examples: required parameters (each case for a case parameter), then every
+    combination of the optional ones (Virtuoso fails on some pairs only)."""
     query = load_query(ROOT / "queries" / f"{name}.rq")
     required = {p.name: p.example or "" for p in query.parameters if p.required}
     if any(p.type == "case" for p in query.parameters if p.required):
         found = [{**required, **{p.name: case for p in query.parameters if p.type == "case"}} for case in CASES]
     else:
         found = [required]
-    return found + [{**required, p.name: p.example or ""} for p in query.parameters if not p.required]
+    optional = [p for p in query.parameters if not p.required]
+    return found + [{**required, **{p.name: p.example or "" for p in chosen}}
+                    for size in range(1, len(optional) + 1) for chosen in itertools.combinations(optional, size)]
 
 
 def bound(name: str, values: dict[str, str], build: Build, vocabulary: Vocabulary) -> str:
@@ -717,6 +721,13 @@ def test_virtuoso_refuses_anonymous_updates_clearly(virtuoso: dict, remote_build
     assert caught.value.status == 500 and "SR186:SECURITY: No permission" in str(caught.value)
 
 
+# Virtuoso 7.2's SPARQL compiler fails ("SP031 ... ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED")
+# on a VALUES row of two or more variables that a triple pattern joins when an OPTIONAL follows.
+# A block per variable compiles, but then Virtuoso leaves rows out of report-cases (a forum and a
+# State given), and rewriting that question made Oxigraph five times slower (benchmarks/RESULTS.md).
+VIRTUOSO_CANNOT_COMPILE = {("violations-by-right", frozenset({"forum", "state"}))}
+
+
 def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, tmp_project: Path, embedded: EmbeddedStore,
                                                        remote_build: Build, vocabulary: Vocabulary) -> None:
     env = {"CASEGRAPH_ENDPOINT_USER": virtuoso["user"], "CASEGRAPH_ENDPOINT_PASSWORD": "wrong",
@@ -732,6 +743,10 @@ def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, tmp_proje
     for name in CATALOGUE:
         for values in variants(name):
             text = bound(name, values, remote_build, vocabulary)
+            if (name, frozenset(values)) in VIRTUOSO_CANNOT_COMPILE:
+                with pytest.raises(EndpointError, match="SP031"):  # a clean refusal, never wrong rows
+                    anonymous.query(text)
+                continue
             here, there = embedded.query(text), anonymous.query(text)
             assert there.columns == here.columns, name
             mine = [tuple(map(virtuoso_value, row)) for row in here.rows]
@@ -739,6 +754,10 @@ def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, tmp_proje
             if not ordered(name):
                 mine, theirs = sorted(mine, key=repr), sorted(theirs, key=repr)
             assert theirs == mine, (name, values)
+    # As a user meets it: exit code 3 and Virtuoso's own words, no traceback, no rows.
+    refused = run("query", "report-cases", "--root", str(tmp_project), "--endpoint", virtuoso["query"],
+                  "--param", "state=KZ", "--param", "forum=cat", "--format", "csv")
+    assert refused.exit_code == 3 and "SP031" in refused.output and "case_id" not in refused.output
 
 
 def test_virtuoso_row_cap_is_an_error(virtuoso: dict, remote_build: Build) -> None:
