@@ -94,8 +94,10 @@ def step_casegraph(cases: Path, work: Path) -> dict:
     from casegraph.paths import Project
     from casegraph.store import EmbeddedStore
     from casegraph.projectvalidation import validate_project
+    from casegraph.gcpolicy import collect_rarely
     from casegraph.workspace import update_project
 
+    collect_rarely()  # as the `casegraph` command does before any command
     root = _project(cases, work)
     project = Project(root)
     t = time.perf_counter()

@@ -195,3 +195,30 @@ def test_fast_validation_of_unversioned_figures_equals_pyshacl(project, vocabula
     ours = sorted(set(_key(to_validation_result(r, shapes, locations)) for r in raw))
     theirs = sorted(set(_key(r) for r in validate_graph(graph, project.shapes, locations=locations).results))
     assert ours == theirs and any("SingleAmountShape" in str(k) for k in ours)
+
+
+def _collector_thresholds(chunk: list) -> list:
+    import gc
+
+    return [gc.get_threshold()]
+
+
+def test_workers_collect_garbage_rarely(monkeypatch, tmp_path) -> None:
+    """Workers make thousands of short-lived objects a case; Python's default collector
+    thresholds cost a sixth of their time (see casegraph.gcpolicy)."""
+    import gc
+
+    from casegraph import parallel
+
+    monkeypatch.setattr(parallel, "_process", _collector_thresholds)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's default (the CLI, run in-process by other tests, changes it)
+    try:
+        seen = parallel.process_case_files([("a", "a.nt"), ("b", "b.nt")], base=DEFAULT_BASE, states={},
+                                           nt_folder=tmp_path, workers=2)
+        assert gc.get_threshold() == (700, 10, 10)  # the caller's own process is left as it was
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(100_000, 50, 100)] * 2

@@ -7,7 +7,6 @@ project, unreadable shapes or ontology); 3 query or endpoint failure.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .errors import CaseDataError, CaseGraphError, display_path
+from .gcpolicy import collect_rarely
 from .namespaces import DEFAULT_BASE
 from .paths import Project, find_project
 
@@ -98,10 +98,7 @@ def main() -> None:
     ontology/, validated with the SHACL shapes in shapes/, and answer the stored questions
     in queries/. Exit codes: 0 ok, 1 data errors or violations, 2 usage, 3 query or endpoint failure.
     """
-    # A command after one edit in a large project makes a few hundred thousand small objects
-    # (file stamps, cache rows, printed lines) and hardly any cycles; collecting every 700 new
-    # objects (the default) walked them again and again: 0.1-0.3 s of `casegraph validate`.
-    gc.set_threshold(100_000, 50, 100)
+    collect_rarely()
 
 
 @main.command(context_settings=CONTEXT)

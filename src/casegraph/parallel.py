@@ -28,6 +28,7 @@ from .fastconvert import IRI, Blank, FastCase, Lit, _escape, convert_case_fast, 
 from .fastschema import compile_schema
 from .fastshacl import CompiledShapes, Index, RawResult
 from .fastvalidate import case_prefix_ok, foreign_nodes, owner_case
+from .gcpolicy import collect_rarely
 
 __all__ = ["Checker", "FileOutcome", "process_case_files", "load_case_file_fast"]
 
@@ -208,7 +209,7 @@ def process_case_files(jobs: list[tuple[str, str]], *, base: str, states: dict, 
     workers = workers or os.cpu_count() or 1
     outcomes: list[FileOutcome] = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=collect_rarely) as pool:
             for part in pool.imap(_process, chunks):
                 outcomes.extend(part)
                 if progress is not None:
