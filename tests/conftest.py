@@ -13,6 +13,8 @@ from casegraph.vocabulary import Vocabulary, load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+QUERY_FIXTURES = FIXTURES / "queries"
+GERASIMOV = ROOT / "data" / "gerasimov-v-kazakhstan.yaml"
 
 
 @pytest.fixture()
@@ -22,7 +24,19 @@ def tmp_project(tmp_path: Path) -> Path:
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "data").mkdir()
-    shutil.copy(ROOT / "data" / "gerasimov-v-kazakhstan.yaml", tmp_path / "data")
+    shutil.copy(GERASIMOV, tmp_path / "data")
+    return tmp_path
+
+
+@pytest.fixture()
+def query_project(tmp_path: Path) -> Path:
+    """A copy of the project with the query fixtures (whose answers the tests work out by hand)
+    and the reference case as its data."""
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "data").mkdir()
+    for case in [*QUERY_FIXTURES.glob("*.yaml"), GERASIMOV]:
+        shutil.copy(case, tmp_path / "data")
     return tmp_path
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,7 @@ from casegraph.queries import bind_parameters, inject_values, list_queries, load
 from casegraph.store import EmbeddedStore, RdflibStore
 from casegraph.vocabulary import Vocabulary
 
-from .conftest import ROOT
-
-QUERY_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
-GERASIMOV = ROOT / "data" / "gerasimov-v-kazakhstan.yaml"
+from .conftest import GERASIMOV, QUERY_FIXTURES, ROOT
 
 #: Values that would change the query if they were pasted into its text.
 HOSTILE = [
@@ -215,25 +211,14 @@ def test_values_are_joined_to_the_outermost_group_only() -> None:
 # The commands
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture()
-def tmp_project(tmp_path: Path) -> Path:
-    """The project's ontology, shapes and queries, with the query fixtures and Gerasimov as data."""
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "data").mkdir()
-    for case in [*QUERY_FIXTURES.glob("*.yaml"), GERASIMOV]:
-        shutil.copy(case, tmp_path / "data")
-    return tmp_path
-
-
 def run(*args: str):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
 
 
-def test_queries_lists_name_title_and_parameters(tmp_project: Path) -> None:
-    result = run("queries", "--root", str(tmp_project))
+def test_queries_lists_name_title_and_parameters(query_project: Path) -> None:
+    result = run("queries", "--root", str(query_project))
     assert result.exit_code == 0, result.output
     assert "violations-by-article" in result.output and "Cases with a violation, per article" in result.output
     assert "forum:forum?, state:state?, from:date?, to:date?" in result.output
@@ -241,15 +226,15 @@ def test_queries_lists_name_title_and_parameters(tmp_project: Path) -> None:
     assert result.output.rstrip().endswith("questions; run one with: casegraph query NAME --param key=value")
 
 
-def test_queries_reports_a_bad_header(tmp_project: Path) -> None:
-    write(tmp_project / "queries" / "broken.rq", "#+ title: T\n#+ colour: red\nSELECT * WHERE { ?s ?p ?o }\n")
-    result = run("queries", "--root", str(tmp_project))
+def test_queries_reports_a_bad_header(query_project: Path) -> None:
+    write(query_project / "queries" / "broken.rq", "#+ title: T\n#+ colour: red\nSELECT * WHERE { ?s ?p ?o }\n")
+    result = run("queries", "--root", str(query_project))
     assert result.exit_code == 3
     assert "broken.rq:1: unknown header key(s): colour" in result.output
 
 
-def test_query_in_each_format(tmp_project: Path) -> None:
-    root = str(tmp_project)
+def test_query_in_each_format(query_project: Path) -> None:
+    root = str(query_project)
     args = ("query", "documents", "--root", root, "-p", "case=fixture-b-v-testland")
     csv = run(*args, "--format", "csv")
     assert csv.exit_code == 0, csv.output
@@ -266,9 +251,9 @@ def test_query_in_each_format(tmp_project: Path) -> None:
     assert "judgment-doc-b" in table.output and "1 row" in table.output
 
 
-def test_query_runs_a_file(tmp_project: Path, tmp_path: Path) -> None:
+def test_query_runs_a_file(query_project: Path, tmp_path: Path) -> None:
     path = write(tmp_path / "echo.rq", ECHO)
-    result = run("query", str(path), "--root", str(tmp_project), "-p", 'text=} UNION { "', "--format", "csv")
+    result = run("query", str(path), "--root", str(query_project), "-p", 'text=} UNION { "', "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["text", '"} UNION { """']
 
@@ -282,7 +267,7 @@ def test_query_runs_a_file(tmp_project: Path, tmp_path: Path) -> None:
     (["violations-by-article", "-p", "from=May 2019"], 3, "--param from: 'May 2019' is not a date"),
     (["case-findings", "-p", "case=x", "--endpoint", "ftp://example.org/"], 2, "is not an http:// or https:// URL"),
 ])
-def test_query_errors_are_clear(tmp_project: Path, args: list[str], code: int, message: str) -> None:
-    result = run("query", *args, "--root", str(tmp_project))
+def test_query_errors_are_clear(query_project: Path, args: list[str], code: int, message: str) -> None:
+    result = run("query", *args, "--root", str(query_project))
     assert result.exit_code == code
     assert message in result.output

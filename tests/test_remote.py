@@ -40,10 +40,8 @@ from casegraph.serve import find_oxigraph, free_port, start_server
 from casegraph.store import EmbeddedStore
 from casegraph.vocabulary import Vocabulary
 
-from .conftest import ROOT
+from .conftest import GERASIMOV, QUERY_FIXTURES, ROOT
 
-QUERY_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
-GERASIMOV = ROOT / "data" / "gerasimov-v-kazakhstan.yaml"
 CG = "https://w3id.org/casegraph/ontology#"
 CATALOGUE = [
     "case-findings", "case-timeline", "violations-by-article", "violations-by-state-and-article",
@@ -395,24 +393,14 @@ def test_push_says_when_the_default_graph_is_not_the_union(remote_build: Build) 
 # The commands against a real server
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture()
-def tmp_project(tmp_path: Path) -> Path:
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "data").mkdir()
-    for case in [*QUERY_FIXTURES.glob("*.yaml"), GERASIMOV]:
-        shutil.copy(case, tmp_path / "data")
-    return tmp_path
-
-
 def run(*args: str, env: dict[str, str] | None = None):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
     assert "Traceback" not in result.output
     return result
 
 
-def test_push_and_query_commands(tmp_project: Path) -> None:
-    root = str(tmp_project)
+def test_push_and_query_commands(query_project: Path) -> None:
+    root = str(query_project)
     with oxigraph_server() as server:
         pushed = run("push", "--root", root, "--endpoint", server["query"], "--update-endpoint", server["update"],
                      "--audience", "internal", "--include-restricted")
@@ -425,7 +413,7 @@ def test_push_and_query_commands(tmp_project: Path) -> None:
             assert there.exit_code == 0, there.output
             assert there.stdout == here.stdout
         # Every stored question at once: the same files from the endpoint as from the embedded store.
-        here_dir, there_dir = tmp_project / "here", tmp_project / "there"
+        here_dir, there_dir = query_project / "here", query_project / "there"
         case = ("-p", "case=fixture-c-v-otherland")
         assert run("answers", "--root", root, *case, "-o", str(here_dir)).exit_code == 0
         there = run("answers", "--root", root, *case, "-o", str(there_dir), "--endpoint", server["query"])
@@ -447,13 +435,13 @@ def csv_rows(path: Path) -> list[tuple]:
         return [tuple(tuple(sorted(re.split(r", |; | / ", cell))) for cell in row) for row in csv.reader(f)]
 
 
-def test_push_sends_only_what_the_audience_may_see(tmp_project: Path) -> None:
-    case = tmp_project / "data" / "fixture-a-v-testland.yaml"
+def test_push_sends_only_what_the_audience_may_see(query_project: Path) -> None:
+    case = query_project / "data" / "fixture-a-v-testland.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace(
         "    name: Applicant A\n", "    name: Applicant A\n    confidentiality: internal\n"), encoding="utf-8")
     names = "SELECT ?name WHERE { ?agent <http://xmlns.com/foaf/0.1/name> ?name }"
     with oxigraph_server() as server:
-        args = ("push", "--root", str(tmp_project), "--endpoint", server["query"], "--update-endpoint", server["update"])
+        args = ("push", "--root", str(query_project), "--endpoint", server["query"], "--update-endpoint", server["update"])
         refused = run(*args, "--audience", "internal")
         assert refused.exit_code == 2
         assert "includes facts withheld from the public" in refused.output
@@ -469,27 +457,27 @@ def test_push_sends_only_what_the_audience_may_see(tmp_project: Path) -> None:
 # Failures: a clear error naming URL and status, exit code 3, no traceback
 # --------------------------------------------------------------------------------------------
 
-def query_cli(tmp_project: Path, url: str, *extra: str):
-    return run("query", "outcomes-by-forum", "--root", str(tmp_project), "--endpoint", url, *extra)
+def query_cli(query_project: Path, url: str, *extra: str):
+    return run("query", "outcomes-by-forum", "--root", str(query_project), "--endpoint", url, *extra)
 
 
-def test_an_unreachable_endpoint(tmp_project: Path) -> None:
+def test_an_unreachable_endpoint(query_project: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(EndpointError, match="cannot connect") as caught:
         SparqlEndpointStore(url).query("ASK {}")
     assert caught.value.url == url and caught.value.status is None
-    result = query_cli(tmp_project, url)
+    result = query_cli(query_project, url)
     assert result.exit_code == 3
     assert result.output.startswith(f"Error: {url}: cannot connect")
 
 
-def test_a_timeout(tmp_project: Path) -> None:
+def test_a_timeout(query_project: Path) -> None:
     with FakeEndpoint(delay=4) as fake:
         started = time.monotonic()
         with pytest.raises(EndpointError, match=r"no answer within 1 s"):
             SparqlEndpointStore(fake.url, timeout=1).query("ASK {}")
         assert time.monotonic() - started < 3.5
-        result = query_cli(tmp_project, fake.url, "--timeout", "1")
+        result = query_cli(query_project, fake.url, "--timeout", "1")
         assert result.exit_code == 3 and f"Error: {fake.url}: no answer within 1 s" in result.output
 
 
@@ -502,13 +490,13 @@ def test_a_timeout(tmp_project: Path) -> None:
     (500, b"Virtuoso 37000 Error SP030", "(HTTP 500): the endpoint failed: Virtuoso 37000 Error SP030"),
     (503, b"overloaded", "(HTTP 503): the endpoint failed: overloaded"),
 ])
-def test_http_errors(status: int, body: bytes, message: str, tmp_project: Path) -> None:
+def test_http_errors(status: int, body: bytes, message: str, query_project: Path) -> None:
     with FakeEndpoint(status=status, content_type="text/plain", body=body) as fake:
         with pytest.raises(EndpointError) as caught:
             SparqlEndpointStore(fake.url).query("ASK {}")
         assert (caught.value.url, caught.value.status) == (fake.url, status)
         assert str(caught.value).startswith(fake.url + " " + message)
-        result = query_cli(tmp_project, fake.url)
+        result = query_cli(query_project, fake.url)
         assert result.exit_code == 3 and f"Error: {fake.url} {message}" in result.output
 
 
@@ -518,15 +506,15 @@ def test_http_errors(status: int, body: bytes, message: str, tmp_project: Path) 
     ("application/sparql-results+json", b'{"head": {}}', "not valid SPARQL JSON results"),
 ])
 def test_answers_that_are_not_sparql_results(content_type: str, body: bytes, message: str,
-                                             tmp_project: Path) -> None:
+                                             query_project: Path) -> None:
     with FakeEndpoint(content_type=content_type, body=body) as fake:
         with pytest.raises(EndpointError, match=re.escape(message)) as caught:
             SparqlEndpointStore(fake.url).query("ASK {}")
         assert caught.value.status == 200
-        assert query_cli(tmp_project, fake.url).exit_code == 3
+        assert query_cli(query_project, fake.url).exit_code == 3
 
 
-def test_a_server_that_does_not_speak_http(tmp_project: Path) -> None:
+def test_a_server_that_does_not_speak_http(query_project: Path) -> None:
     with not_http() as url:
         with pytest.raises(EndpointError, match="did not answer in HTTP"):
             SparqlEndpointStore(url, timeout=5).query("ASK {}")
@@ -572,13 +560,13 @@ def test_credentials_from_the_endpoints_file(tmp_path: Path) -> None:
     assert default_config_path({"CASEGRAPH_ENDPOINTS_FILE": "/e.toml"}) == Path("/e.toml")
 
 
-def test_the_command_sends_basic_credentials_from_the_file(tmp_project: Path, tmp_path: Path) -> None:
+def test_the_command_sends_basic_credentials_from_the_file(query_project: Path, tmp_path: Path) -> None:
     with FakeEndpoint() as fake:
         config = tmp_path / "endpoints.toml"
         config.write_text(f'["{fake.url}"]\nuser = "analyst"\npassword = "pa:ss"\n', encoding="utf-8")
         env = {"CASEGRAPH_ENDPOINTS_FILE": str(config), "CASEGRAPH_ENDPOINT_USER": "",
                "CASEGRAPH_ENDPOINT_PASSWORD": ""}
-        result = run("query", "outcomes-by-forum", "--root", str(tmp_project), "--endpoint", fake.url, env=env)
+        result = run("query", "outcomes-by-forum", "--root", str(query_project), "--endpoint", fake.url, env=env)
         assert result.exit_code == 0, result.output
         sent = fake.requests[0]["headers"]["Authorization"]
         assert sent == "Basic " + base64.b64encode(b"analyst:pa:ss").decode()
@@ -604,9 +592,9 @@ def test_push_sends_credentials_with_each_upload_and_checks_what_arrived(remote_
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture()
-def built_project(tmp_project: Path) -> Path:
-    assert run("build", "--root", str(tmp_project)).exit_code == 0
-    return tmp_project
+def built_project(query_project: Path) -> Path:
+    assert run("build", "--root", str(query_project)).exit_code == 0
+    return query_project
 
 
 def test_serve_read_only(built_project: Path, remote_build: Build, vocabulary: Vocabulary,
@@ -728,11 +716,11 @@ def test_virtuoso_refuses_anonymous_updates_clearly(virtuoso: dict, remote_build
 VIRTUOSO_CANNOT_COMPILE = {("violations-by-right", frozenset({"forum", "state"}))}
 
 
-def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, tmp_project: Path, embedded: EmbeddedStore,
+def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, query_project: Path, embedded: EmbeddedStore,
                                                        remote_build: Build, vocabulary: Vocabulary) -> None:
     env = {"CASEGRAPH_ENDPOINT_USER": virtuoso["user"], "CASEGRAPH_ENDPOINT_PASSWORD": "wrong",
            "CASEGRAPH_ENDPOINT_AUTH": "digest"}
-    args = ("push", "--root", str(tmp_project), "--endpoint", virtuoso["auth"], "--store-endpoint",
+    args = ("push", "--root", str(query_project), "--endpoint", virtuoso["auth"], "--store-endpoint",
             virtuoso["store_auth"], "--audience", "internal", "--include-restricted")
     refused = run(*args, env=env)
     assert refused.exit_code == 3 and "(HTTP 401)" in refused.output
@@ -755,7 +743,7 @@ def test_virtuoso_push_with_digest_then_every_question(virtuoso: dict, tmp_proje
                 mine, theirs = sorted(mine, key=repr), sorted(theirs, key=repr)
             assert theirs == mine, (name, values)
     # As a user meets it: exit code 3 and Virtuoso's own words, no traceback, no rows.
-    refused = run("query", "report-cases", "--root", str(tmp_project), "--endpoint", virtuoso["query"],
+    refused = run("query", "report-cases", "--root", str(query_project), "--endpoint", virtuoso["query"],
                   "--param", "state=KZ", "--param", "forum=cat", "--format", "csv")
     assert refused.exit_code == 3 and "SP031" in refused.output and "case_id" not in refused.output
 
