@@ -6,8 +6,9 @@ again alone. Every file passes ``casegraph validate`` (tests/test_benchmark_gene
 
 The spread follows the corpus: most cases are before the European Court or the UN committees,
 a long tail elsewhere; one or two respondent States; acts, harms, domestic and international
-proceedings, claims and findings on the forum's own treaty, remedies, money in several
-currencies, documents, sometimes conflicting versions of a fact, sometimes a related case.
+proceedings, claims and findings on the forum's own treaty, remedies and the steps taken to
+carry them out, money in several currencies (sometimes paid), documents, sometimes conflicting
+versions of a fact, sometimes a related case.
 About 100-150 triples a case.
 
 Usage::
@@ -80,6 +81,11 @@ REMEDIES = ["compensation", "investigation", "rehabilitation", "non-repetition",
             "costs-and-expenses", "legislative-change", "restitution"]
 OUTCOMES = [("violation", 70), ("no-violation", 15), ("inadmissible", 10), ("not-examined", 5)]
 STATUSES = ["implemented", "not-implemented", "partially-implemented", "pending", "unknown"]
+# status -> the steps taken after the decision, in order (a case records the first one or more)
+IMPLEMENTATION = {"implemented": ["implementation-request", "implementation-step"],
+                  "partially-implemented": ["implementation-request", "implementation-step", "follow-up"],
+                  "not-implemented": ["implementation-request", "refusal"],
+                  "pending": ["implementation-request"], "unknown": []}
 DOC_KINDS = ["communication", "decision", "submission", "report", "summary", "letter"]
 
 
@@ -211,7 +217,8 @@ def case_text(seed: int, i: int) -> str:
     a(f"  - id: application\n    kind: communication\n    date: {_date(rng, year + 2)}\n"
       f"    actors: [counsel]\n    addressees: [body]")
     if decided:
-        a(f"  - id: decision\n    kind: {decision_kind}\n    date: {_date(rng, year + rng.randint(3, 8), 0.95)}\n"
+        decided_in = year + rng.randint(3, 8)
+        a(f"  - id: decision\n    kind: {decision_kind}\n    date: {_date(rng, decided_in, 0.95)}\n"
           f"    actors: [body]\n    description: The {body} decides.")
     claimed = rng.sample(articles, rng.randint(1, min(3, len(articles))))
     a("claims:")
@@ -225,11 +232,22 @@ def case_text(seed: int, i: int) -> str:
             if rng.random() < 0.8:
                 a(f"    reasoning: The {body} ruled on Article {art} ({outcome.replace('-', ' ')}).")
         remedies = rng.sample(REMEDIES, rng.randint(0, 2))
+        # What was done about each remedy is drawn apart from the rest, so the other facts stay
+        # as they were before it was generated.
+        follow_up_rng = random.Random(f"{seed}:{i}:implementation")
+        statuses = {}
         if remedies:
             a("remedies:")
             for r in remedies:
+                statuses[r] = rng.choice(STATUSES)
                 a(f"  - id: {r}\n    kind: {r}\n    decision: decision\n    beneficiaries: [victim]\n"
-                  f"    text: Provide {r.replace('-', ' ')}.\n    status: {rng.choice(STATUSES)}")
+                  f"    text: Provide {r.replace('-', ' ')}.\n    status: {statuses[r]}")
+                steps = IMPLEMENTATION[statuses[r]]
+                if steps and follow_up_rng.random() < 0.6:
+                    a("    implementation:")
+                    for j, kind in enumerate(steps[:follow_up_rng.randint(1, len(steps))]):
+                        a(f"      - id: {r}-step-{j + 1}\n        kind: {kind}\n"
+                          f"        date: {_date(follow_up_rng, decided_in + 1 + j + follow_up_rng.randint(0, 1), 0.7)}")
         if "compensation" in remedies or rng.random() < 0.4:
             a("money:")
             amount = rng.choice([1500, 5000, 10000, 12500.5, 20000, 45000])
@@ -243,6 +261,10 @@ def case_text(seed: int, i: int) -> str:
                 a(f"  - id: claim\n    role: claimed\n    amount: {amount * 100}\n    currency: {currency}\n"
                   f"    approximately: {{amount: {amount * 2}, currency: EUR, as_stated: about {amount * 2} euros}}\n"
                   f"    beneficiary: victim")
+            if statuses.get("compensation") in ("implemented", "partially-implemented") \
+                    and follow_up_rng.random() < 0.6:
+                a(f"  - id: paid\n    role: paid\n    amount: {amount}\n    currency: EUR\n    beneficiary: victim\n"
+                  f"    remedy: compensation\n    date: {_date(follow_up_rng, decided_in + follow_up_rng.randint(1, 3), 0.5)}")
     if rng.random() < 0.5:
         a("documents:")
         a(f"  - id: document-1\n    title: {rng.choice(['Decision', 'Application', 'Observations'])}\n"
