@@ -9,7 +9,8 @@ from pathlib import Path
 
 from casegraph.queries import list_queries
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT
+
 CASES = 20
 
 
