@@ -20,7 +20,7 @@ from casegraph.audience_check import AudienceCheckError, check_export, ensure_au
 from casegraph.build import Build, build_cases
 from casegraph.confidentiality import effective_levels, filter_case, level_iri
 from casegraph.errors import UsageError
-from casegraph.namespaces import CG, DCTERMS, FOAF
+from casegraph.namespaces import CG, DCTERMS, FOAF, article_iri
 from casegraph.pseudonyms import Pseudonymiser, load_pseudonym_key
 from casegraph.vocabulary import Vocabulary
 
@@ -128,6 +128,18 @@ def test_withheld_facts_go_with_everything_only_they_carry(public, partner) -> N
     partner_subjects = {s for s, p, o in partner.triples}
     assert node("event/diagnosis") in partner_subjects and node("agent/ingrid-halvorsen") in partner_subjects
     assert node("agent/informant") not in partner_subjects and node("place/safe-house") not in partner_subjects
+
+
+def test_a_violation_only_withheld_findings_state_does_not_show_through_the_shortcut(
+        confidential: Build, public, partner) -> None:
+    # The fixture's UNCAT-14 violation is a partner-only finding; UNCAT-1's is public.
+    def violated(triples) -> set:
+        return {o for s, p, o in triples if s == node("") and p == CG.violatedArticle}
+
+    both = {URIRef(article_iri("UNCAT-1")), URIRef(article_iri("UNCAT-14"))}
+    assert violated(confidential.graphs[0].triples) == both
+    assert violated(partner.triples) == both
+    assert violated(public.triples) == {URIRef(article_iri("UNCAT-1"))}
 
 
 def test_names_in_texts_are_replaced_and_a_shared_family_name_is_attributed_to_nobody(public) -> None:

@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from casegraph.build import build_cases
-from casegraph.namespaces import CG, DCTERMS, PROV, SCHEMA, XSD
+from casegraph.namespaces import CG, DCTERMS, PROV, SCHEMA, XSD, article_iri
 
 from .conftest import FIXTURES
 
@@ -213,3 +213,28 @@ def test_a_finding_without_an_article_concerns_the_instrument(figures_graph) -> 
     # The article-level finding beside them is untouched.
     assert (URIRef(f"{FIGURES}/finding/decision/uncat-3"), CG.article,
             URIRef("https://w3id.org/casegraph/vocab/uncat/3")) in g
+
+
+def test_a_case_lists_the_articles_its_findings_found_violated(gerasimov_build, data_build) -> None:
+    # By hand from data/: Gerasimov's six findings are all violations.
+    g = _graph(gerasimov_build)
+    assert set(g.objects(URIRef(CASE), CG.violatedArticle)) == {
+        URIRef(article_iri(a)) for a in ("UNCAT-1", "UNCAT-2-1", "UNCAT-12", "UNCAT-13", "UNCAT-14", "UNCAT-22")}
+    # Gäfgen: Article 3 violated, Article 6 not; the admissibility finding on the whole
+    # Convention names no article and gives none.
+    by_id = {case.case_id: case for case in data_build.graphs}
+    gafgen = by_id["gafgen-v-germany"]
+    assert [o for s, p, o in gafgen.triples if p == CG.violatedArticle] == [URIRef(article_iri("ECHR-3"))]
+    # Hirsi Jamaa has two violation findings on Article 3 (two kinds of risk): one triple.
+    hirsi = by_id["hirsi-jamaa-v-italy"]
+    assert [o for s, p, o in hirsi.triples if p == CG.violatedArticle].count(URIRef(article_iri("ECHR-3"))) == 1
+    # Over the whole corpus: exactly the articles of the findings whose outcome is a violation.
+    violation = URIRef("https://w3id.org/casegraph/vocab/outcome/violation")
+    for case in data_build.graphs:
+        values = {(s, p): o for s, p, o in case.triples if p in (CG.outcome, CG.article)}
+        findings = [o for s, p, o in case.triples if s == case.iri and p == CG.finding]
+        expected = {values[f, CG.article] for f in findings
+                    if values.get((f, CG.outcome)) == violation and (f, CG.article) in values}
+        derived = [o for s, p, o in case.triples if p == CG.violatedArticle]
+        assert all(s == case.iri for s, p, o in case.triples if p == CG.violatedArticle)
+        assert sorted(derived) == sorted(expected), case.case_id

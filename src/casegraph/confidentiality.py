@@ -319,6 +319,8 @@ def filter_case(case: CaseGraph, audience: str, pseudonymiser: Pseudonymiser) ->
         kept[(s, p, o)] = None
     for node, pseudonym in pseudonyms.items():
         kept[(pseudonym, RDFS.label, Literal(labels[node]))] = None
+    for triple in _unbacked_violations(kept, case.iri):
+        del kept[triple]
 
     triples = redactor.literals(list(kept), keep=set(labels.values()))
     triples, iri, exported_id = rewrite_case_iris(triples, case.iri, case.case_id, redactor, pseudonymiser)
@@ -327,6 +329,18 @@ def filter_case(case: CaseGraph, audience: str, pseudonymiser: Pseudonymiser) ->
         iris.update(o for o in index.values(agent, OWL.sameAs) if isinstance(o, URIRef))
     return FilteredCase(case.case_id, iri, exported_id, audience, True, triples, withheld, pseudonyms,
                         sorted(redactor.words, key=lambda w: (-len(w), w)), values, sorted(iris), base)
+
+
+_VIOLATION = URIRef(vocab_concept("outcome", "violation"))
+
+
+def _unbacked_violations(kept: dict[Triple, None], case_iri: URIRef) -> list[Triple]:
+    """The case's derived ``cg:violatedArticle`` triples that no visible finding states: a
+    violation found only by withheld findings must not show through the shortcut."""
+    findings = {o for s, p, o in kept if s == case_iri and p == CG.finding}
+    violations = {s for s, p, o in kept if s in findings and p == CG.outcome and o == _VIOLATION}
+    backed = {o for s, p, o in kept if s in violations and p == CG.article}
+    return [t for t in kept if t[0] == case_iri and t[1] == CG.violatedArticle and t[2] not in backed]
 
 
 def audience_above(audience: str) -> str:
