@@ -42,6 +42,7 @@ version states). A withheld person or organisation is replaced by a pseudonym no
 sees that the same unnamed person was the victim of one act and the beneficiary of a remedy.
 Their names, aliases and the words of a person's names are also replaced by the pseudonym's
 label in every text the audience sees; a word a visible agent's own name shares is left alone.
+The case's derived ``cg:violatedArticle`` keeps only the articles a visible finding found violated.
 """
 
 from __future__ import annotations
