@@ -616,3 +616,19 @@ def test_compensation(ask, gerasimov: dict) -> None:
         for m in gerasimov.get("money", []) for day in stated_dates(m.get("date")) or [None])
     assert sorted((r[0], r[1], r[2], Decimal(r[3]), r[4], r[6], r[7], r[8], r[9])
                   for r in ask("compensation", case=G)) == expected
+
+
+def test_report_articles_counts_cases_and_violated_cases(ask) -> None:
+    # By hand from the fixtures' claims and findings: (article, cases claiming or ruled on, cases
+    # found violated). A claims ECHR-3, 5-1, 6-1, 13 and was found violated on 3 and 13 (5-1 not);
+    # B claims ECHR-3, 2, 6-1 and was found violated on 3 and on 6 (2 not); C claims ICCPR-7, 9,
+    # 14 and was found violated on 7, 2-3 and 14-3-g (9 inadmissible); Gerasimov claims UNCAT-1,
+    # 2-1, 12, 13, 14 and all of them and UNCAT-22 were found violated.
+    expected = [
+        ("ECHR-13", 1, 1), ("ECHR-2", 1, 0), ("ECHR-3", 2, 2), ("ECHR-5-1", 1, 0), ("ECHR-6", 1, 1),
+        ("ECHR-6-1", 2, 0), ("ICCPR-14", 1, 0), ("ICCPR-14-3-g", 1, 1), ("ICCPR-2-3", 1, 1), ("ICCPR-7", 1, 1),
+        ("ICCPR-9", 1, 0), ("UNCAT-1", 1, 1), ("UNCAT-12", 1, 1), ("UNCAT-13", 1, 1), ("UNCAT-14", 1, 1),
+        ("UNCAT-2-1", 1, 1), ("UNCAT-22", 1, 1)]
+    rows = ask("report-articles")
+    assert [(r[0], r[3], r[4]) for r in rows] == expected
+    assert next(r for r in rows if r[0] == "ECHR-3")[2].endswith("(European Convention on Human Rights)")
