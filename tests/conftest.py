@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -15,6 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 QUERY_FIXTURES = FIXTURES / "queries"
 GERASIMOV = ROOT / "data" / "gerasimov-v-kazakhstan.yaml"
+
+
+def case_generator() -> ModuleType:
+    """The benchmark's generator of synthetic case files (benchmarks/generate.py)."""
+    spec = importlib.util.spec_from_file_location("cg_generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generated_cases(tmp_path: Path, count: int) -> Path:
+    """A folder of ``count`` generated case files under ``tmp_path``."""
+    case_generator().generate(count, tmp_path / "generated")
+    return tmp_path / "generated"
 
 
 @pytest.fixture()

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from casegraph.build import build_cases
 from casegraph.validate import validate_build
 
-from .conftest import ROOT
+from .conftest import case_generator
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("cg_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return case_generator()
 
 
 def test_generated_cases_are_deterministic(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ JSON Schema verdict as jsonschema, the same SHACL results as pyshacl."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import random
 from pathlib import Path
 
@@ -19,15 +18,11 @@ from casegraph.namespaces import DEFAULT_BASE
 from casegraph.paths import Project
 from casegraph.validate import validate_build, validate_graph
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, generated_cases
 
 
 def _generated(tmp_path: Path, count: int = 60) -> Path:
-    spec = importlib.util.spec_from_file_location("cg_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(count, tmp_path / "generated")
-    return tmp_path / "generated"
+    return generated_cases(tmp_path, count)
 
 
 def _key(r) -> tuple:

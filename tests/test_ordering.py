@@ -3,10 +3,6 @@ stored question gives, in the same order, the rows Oxigraph's own ORDER BY gives
 
 from __future__ import annotations
 
-import importlib.util
-from decimal import Decimal
-from pathlib import Path
-
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -16,7 +12,7 @@ from casegraph.ordering import OrderKey, sort_rows, split_final_order
 from casegraph.queries import bind_parameters, list_queries
 from casegraph.store import EmbeddedStore
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, generated_cases
 
 
 def test_the_last_order_by_is_split_off() -> None:
@@ -86,14 +82,6 @@ def test_a_key_that_is_not_a_column_is_left_to_the_engine() -> None:
     assert sort_rows(["a"], [(lit("x"),)], [OrderKey("b")]) is None
 
 
-def _generated(tmp_path: Path, count: int) -> Path:
-    spec = importlib.util.spec_from_file_location("cg_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(count, tmp_path / "generated")
-    return tmp_path / "generated"
-
-
 def test_every_stored_question_sorts_in_python_exactly_as_oxigraph(project, vocabulary, tmp_path) -> None:
     """On the real corpus with the query fixtures, and on generated cases: the same rows in the
     same order (ties excepted, which SPARQL leaves in any order: compared as groups)."""
@@ -101,7 +89,7 @@ def test_every_stored_question_sorts_in_python_exactly_as_oxigraph(project, voca
     ordered = [q for q in questions if split_final_order(q.text) is not None]
     assert {q.name for q in questions} - {q.name for q in ordered} == {"report-summary"}  # one row, no ORDER BY
     states = vocabulary.state_iris()
-    for paths in ([project.data, FIXTURES / "queries"], [_generated(tmp_path, 300)]):
+    for paths in ([project.data, FIXTURES / "queries"], [generated_cases(tmp_path, 300)]):
         build = build_cases(paths, vocabulary)
         quads = list(build.quads())
         ours, engine = EmbeddedStore(quads=quads), EmbeddedStore(quads=quads, sort_in_python=False)

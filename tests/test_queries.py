@@ -95,6 +95,16 @@ SELECT ?a ?b WHERE { ?case ?a ?b FILTER(?b > ?from) }
     ("#+ title: T\n#+ params:\n#+   'a b': {type: string}", "a name is letters, digits"),
     ("#+ title: T\n#+ columns: [a, on]", "YAML reads on, off, yes and no as true or false"),
     ("#+ title: T\n#+ columns: a", "columns must be a list"),
+    ("#+ title: T\n#+ variants: {text: v.rq}", "variants must be a list"),
+    ("#+ title: T\n#+ variants: [v.rq]", "variants[0] must be a mapping"),
+    ("#+ title: T\n#+ variants: [{text: v.rq, when: [case]}]", "variants[0] must be a mapping"),
+    ("#+ title: T\n#+ params:\n#+   case: {type: case}\n#+ variants: [{text: v.rq, given: [cas]}]",
+     "variants[0].given must list parameters of the question (case)"),
+    ("#+ title: T\n#+ params:\n#+   case: {type: case}\n#+ variants: [{text: v.rq}]", "names no parameter given or absent"),
+    ("#+ title: T\n#+ params:\n#+   case: {type: case, required: true}\n#+ variants: [{text: v.rq, absent: [case]}]",
+     "absent names a required parameter"),
+    ("#+ title: T\n#+ params:\n#+   case: {type: case}\n#+ variants: [{text: missing.rq, absent: [case]}]",
+     "variants[0]: cannot read missing.rq"),
 ])
 def test_a_bad_header_is_a_located_error(tmp_path: Path, header: str, message: str) -> None:
     path = write(tmp_path / "bad.rq", "# a plain comment\n" + header + "\nSELECT ?a ?case WHERE { ?a ?b ?case }\n")
@@ -102,6 +112,33 @@ def test_a_bad_header_is_a_located_error(tmp_path: Path, header: str, message: s
         load_query(path)
     assert message in str(caught.value)
     assert f"bad.rq:{2 if 'unclosed' not in header else 2}" in str(caught.value)
+
+
+def test_a_variant_runs_when_its_parameters_are_given_or_absent(tmp_path: Path) -> None:
+    write(tmp_path / "any.rq", "SELECT ?a WHERE { ?a ?b ?state }  # any case\n")
+    write(tmp_path / "one.rq", "SELECT ?a WHERE { ?case ?a ?state }  # one case\n")
+    query = load_query(write(tmp_path / "q.rq", """#+ title: T
+#+ params:
+#+   case: {type: case}
+#+   state: {type: state}
+#+ variants:
+#+   - {text: one.rq, given: [case]}
+#+   - {text: any.rq, absent: [case]}
+SELECT ?a WHERE { ?case ?a ?state }  # the question's own
+"""))
+    def chosen(**values: str) -> str:
+        return bind_parameters(query, values, base="http://x/", states={}).split("#")[-1].strip()
+    assert (chosen(case="c"), chosen(), chosen(state="KZ"), chosen(case="c", state="KZ")) == (
+        "one case", "any case", "any case", "one case")
+    assert query.text_for(frozenset({"case"})) == (tmp_path / "one.rq").read_text()
+
+
+def test_a_variant_must_use_every_parameter_it_may_be_given(tmp_path: Path) -> None:
+    write(tmp_path / "v.rq", "SELECT ?a WHERE { ?a ?b ?c }\n")
+    path = write(tmp_path / "q.rq", "#+ title: T\n#+ params:\n#+   case: {type: case}\n#+   state: {type: state}\n"
+                 "#+ variants: [{text: v.rq, absent: [case]}]\nSELECT ?a WHERE { ?case ?a ?state }\n")
+    with pytest.raises(QueryError, match=r"v\.rq: parameter 'state' binds \?state, which the query does not use"):
+        load_query(path)
 
 
 def test_a_file_without_header_is_still_a_query(tmp_path: Path) -> None:

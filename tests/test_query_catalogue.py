@@ -543,6 +543,39 @@ def test_time_to_decision_median_per_forum(tmp_path: Path, vocabulary: Vocabular
     assert medians == {("hrc", 25, 4), ("cat", 5, 3)}  # (20 + 30) / 2, and the middle of 5, 5, 31
 
 
+def test_time_to_decision_median_over_years_of_counts(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    """The median counts smaller day counts on three levels (stretches of 32 and 1,024 days): counts
+    spread over 17 years, with ties, on both sides of stretch edges, checked against Python's median."""
+    import random
+    import statistics
+
+    chance = random.Random(6)
+    edges = [0, 31, 32, 33, 1023, 1024, 1025, 2047, 2048, 4096]
+    spans = {"hrc": [chance.choice(edges) if i % 3 == 0 else chance.randrange(0, 6200) for i in range(41)],
+             "cat": [chance.choice(edges) for _ in range(12)] + [chance.randrange(900, 1200) for _ in range(13)],
+             # Middles next to a stretch edge: 1,024 (both levels) and 2,048.
+             "cedaw": [chance.randrange(1000, 1050) for _ in range(20)] + [5, 9000],
+             "cerd": [chance.randrange(2030, 2070) for _ in range(15)],
+             "ecthr": [chance.randrange(0, 40) * 32 + chance.choice([-1, 0, 1]) for _ in range(30)]}
+    start = dt.date(2001, 3, 5)
+    for forum, counts in spans.items():
+        for i, days in enumerate(counts):
+            (tmp_path / f"spread-{forum}-{i}.yaml").write_text(
+                f"title: Spread {forum} {i}\nforum: {forum}\nrespondent_states: [KZ]\nsources: [{{id: s, copy: tests}}]\n"
+                f"international_proceedings:\n  - {{id: start, kind: communication, date: '{start}'}}\n"
+                f"  - {{id: end, kind: decision, date: '{start + dt.timedelta(days=days)}'}}\n", encoding="utf-8")
+    # A case dated to the month is listed but stays out of the median.
+    (tmp_path / "spread-hrc-month.yaml").write_text(
+        "title: Spread month\nforum: hrc\nrespondent_states: [KZ]\nsources: [{id: s, copy: tests}]\n"
+        "international_proceedings:\n  - {id: start, kind: communication, date: '2001-03'}\n"
+        "  - {id: end, kind: decision, date: '2001-04-02'}\n", encoding="utf-8")
+    build = build_cases([tmp_path], vocabulary)
+    result = EmbeddedStore(quads=build.quads()).query(load_query(ROOT / "queries" / "time-to-decision.rq").text)
+    medians = {(value(row[1]), float(value(row[8])), value(row[9])) for row in result.rows}
+    assert medians == {(forum, float(statistics.median(counts)), len(counts)) for forum, counts in spans.items()}
+    assert len(result.rows) == sum(map(len, spans.values())) + 1
+
+
 # --------------------------------------------------------------------------------------------
 # Remedies and money
 # --------------------------------------------------------------------------------------------

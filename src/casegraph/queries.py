@@ -16,6 +16,15 @@ Values are never pasted into the query: they are turned into RDF terms, written 
 special character escaped (:func:`sparql_term`; identifiers are percent-encoded into IRIs), and
 joined to the query's outermost group as a ``VALUES`` block, so every store, embedded or remote,
 sees the same bound query.
+
+A question may also name *variants*: other texts of the same question, each for a set of
+parameters given or absent, which a store answers faster in that case (SPARQL has no way to plan
+one text both for one case and for every case). ``bind_parameters`` takes the first variant whose
+conditions hold, else the question's own text; a test checks that every variant gives the
+question's own answers::
+
+    #+ variants:
+    #+   - {text: variants/violations-by-article-any-date.rq, absent: [from, to]}
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from rdflib.term import Node
 from .errors import QueryError
 from .namespaces import XSD, article_iri, vocab_concept
 
-__all__ = ["Parameter", "StoredQuery", "load_query", "list_queries", "bind_parameters", "inject_values", "missing_cases",
+__all__ = ["Parameter", "StoredQuery", "Variant", "load_query", "list_queries", "bind_parameters", "inject_values", "missing_cases",
            "sparql_term", "PARAMETER_TYPES"]
 
 #: Parameter types and what a value of each becomes.
@@ -50,7 +59,8 @@ PARAMETER_TYPES = {
     "iri": "an absolute IRI",
 }
 
-_HEADER_KEYS = {"title", "description", "params", "columns", "notes"}
+_HEADER_KEYS = {"title", "description", "params", "columns", "notes", "variants"}
+_VARIANT_KEYS = {"text", "given", "absent"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_KEYS = {"type", "required", "example", "description", "scheme"}
 
@@ -71,6 +81,19 @@ class Parameter:
         return self.name.replace("-", "_")
 
 
+@dataclass(frozen=True)
+class Variant:
+    """Another text of a question, for when the named parameters are given and the others absent."""
+
+    path: Path
+    text: str
+    given: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
+
+    def applies(self, names: frozenset[str]) -> bool:
+        return self.given <= names and not self.absent & names
+
+
 @dataclass
 class StoredQuery:
     """A question from ``queries/``: its metadata and its SPARQL text."""
@@ -83,6 +106,12 @@ class StoredQuery:
     parameters: list[Parameter] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     notes: str = ""
+    variants: list[Variant] = field(default_factory=list)
+
+    def text_for(self, names: frozenset[str]) -> str:
+        """The text to run with these parameters given: the first variant that applies, or the
+        question's own."""
+        return next((v.text for v in self.variants if v.applies(names)), self.text)
 
 
 def list_queries(folder: Path) -> list[StoredQuery]:
@@ -129,16 +158,53 @@ def load_query(path: Path) -> StoredQuery:
         raise QueryError("params must be a mapping of parameter name to {type: ..., required: ...}",
                          path=path, line=first_line)
     parameters = [_parameter(path, first_line, name, spec) for name, spec in params.items()]
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    for parameter in parameters:
-        if not re.search(rf"[?$]{re.escape(parameter.variable)}(?![A-Za-z0-9_])", body):
-            raise QueryError(f"parameter '{parameter.name}' binds ?{parameter.variable}, which the query "
-                             "does not use: the value would be ignored", path=path, line=first_line)
+    _check_uses(path, first_line, text, parameters)
+    if not isinstance(header.get("variants") or [], list):
+        raise QueryError("variants must be a list of {text: FILE, given: [...], absent: [...]}", path=path, line=first_line)
+    variants = [_variant(path, first_line, i, spec, parameters) for i, spec in enumerate(header.get("variants") or [])]
     return StoredQuery(
         name=path.stem, path=path, title=str(header["title"]),
         description=str(header.get("description", "")).strip(), text=text, parameters=parameters,
         columns=_columns(path, first_line, header.get("columns")), notes=str(header.get("notes", "")).strip(),
+        variants=variants,
     )
+
+
+def _check_uses(path: Path, line: int | None, text: str, parameters: list[Parameter]) -> None:
+    body = "\n".join(row for row in text.splitlines() if not row.startswith("#"))
+    for parameter in parameters:
+        if not re.search(rf"[?$]{re.escape(parameter.variable)}(?![A-Za-z0-9_])", body):
+            raise QueryError(f"parameter '{parameter.name}' binds ?{parameter.variable}, which the query "
+                             "does not use: the value would be ignored", path=path, line=line)
+
+
+def _variant(path: Path, line: int | None, index: int, spec: Any, parameters: list[Parameter]) -> Variant:
+    where = f"variants[{index}]"
+    if not isinstance(spec, dict) or "text" not in spec or set(spec) - _VARIANT_KEYS:
+        raise QueryError(f"{where} must be a mapping {{text: FILE, given: [...], absent: [...]}}",
+                         path=path, line=line)
+    known = {p.name: p for p in parameters}
+    conditions = {}
+    for key in ("given", "absent"):
+        names = spec.get(key) or []
+        if not isinstance(names, list) or any(name not in known for name in names):
+            raise QueryError(f"{where}.{key} must list parameters of the question ({', '.join(known) or 'none'})",
+                             path=path, line=line)
+        conditions[key] = frozenset(names)
+    if not conditions["given"] and not conditions["absent"]:
+        raise QueryError(f"{where} names no parameter given or absent: it would always replace the question",
+                         path=path, line=line)
+    if any(known[name].required for name in conditions["absent"]):
+        raise QueryError(f"{where}.absent names a required parameter: the variant would never run",
+                         path=path, line=line)
+    variant_path = path.parent / str(spec["text"])
+    try:
+        text = variant_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{where}: cannot read {spec['text']}: {error}", path=path, line=line) from None
+    # Every parameter that can be given when the variant runs must be used by it.
+    _check_uses(variant_path, None, text, [p for p in parameters if p.name not in conditions["absent"]])
+    return Variant(variant_path, text, conditions["given"], conditions["absent"])
 
 
 def _columns(path: Path, line: int | None, columns: Any) -> list[str]:
@@ -249,7 +315,7 @@ def bind_parameters(query: StoredQuery, values: Mapping[str, str], *, base: str,
         raise QueryError(f"missing required parameter(s): {examples}", path=query.path)
     terms = {known[name].variable: parameter_term(known[name], value, base=base, states=states)
              for name, value in values.items()}
-    return inject_values(query.text, terms)
+    return inject_values(query.text_for(frozenset(values)), terms)
 
 
 def inject_values(text: str, terms: Mapping[str, Node]) -> str:
