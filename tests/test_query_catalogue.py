@@ -545,16 +545,17 @@ def test_time_to_decision_median_per_forum(tmp_path: Path, vocabulary: Vocabular
 
 
 def test_time_to_decision_median_over_years_of_counts(tmp_path: Path, vocabulary: Vocabulary) -> None:
-    """The median counts smaller day counts on three levels (stretches of 32 and 1,024 days): counts
-    spread over 17 years, with ties, on both sides of stretch edges, checked against Python's median."""
+    """The median counts the smaller day counts of a count's own bucket one by one and the lower
+    buckets as totals: counts spread over 17 years, with ties, next to bucket edges (of 50 days,
+    and of the 32 and 1,024 days tried for a median on three levels), checked against Python's."""
     import random
     import statistics
 
     chance = random.Random(6)
-    edges = [0, 31, 32, 33, 1023, 1024, 1025, 2047, 2048, 4096]
+    edges = [0, 31, 32, 33, 49, 50, 51, 99, 100, 1023, 1024, 1025, 2047, 2048, 4096]
     spans = {"hrc": [chance.choice(edges) if i % 3 == 0 else chance.randrange(0, 6200) for i in range(41)],
              "cat": [chance.choice(edges) for _ in range(12)] + [chance.randrange(900, 1200) for _ in range(13)],
-             # Middles next to a stretch edge: 1,024 (both levels) and 2,048.
+             # Middles next to bucket edges: 1,000 and 1,050, 1,024 and 2,048 (both tried), 2,050.
              "cedaw": [chance.randrange(1000, 1050) for _ in range(20)] + [5, 9000],
              "cerd": [chance.randrange(2030, 2070) for _ in range(15)],
              "ecthr": [chance.randrange(0, 40) * 32 + chance.choice([-1, 0, 1]) for _ in range(30)]}
