@@ -10,12 +10,8 @@ from casegraph.validate import validate_build
 from .conftest import case_generator
 
 
-def _generator():
-    return case_generator()
-
-
 def test_generated_cases_are_deterministic(tmp_path: Path) -> None:
-    gen = _generator()
+    gen = case_generator()
     first = gen.generate(20, tmp_path / "a")
     second = gen.generate(20, tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second]
@@ -25,7 +21,7 @@ def test_generated_cases_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_generated_cases_validate(tmp_path: Path, project, vocabulary) -> None:
-    gen = _generator()
+    gen = case_generator()
     gen.generate(20, tmp_path)
     build = build_cases([tmp_path], vocabulary)
     assert len(build.graphs) == 20

@@ -21,10 +21,6 @@ from casegraph.validate import validate_build, validate_graph
 from .conftest import FIXTURES, generated_cases
 
 
-def _generated(tmp_path: Path, count: int = 60) -> Path:
-    return generated_cases(tmp_path, count)
-
-
 def _key(r) -> tuple:
     shape = "_:shape" if isinstance(r.source_shape, BNode) else str(r.source_shape)
     return (r.severity, r.message, str(r.focus_node), str(r.result_path), str(r.value), str(r.constraint),
@@ -32,7 +28,7 @@ def _key(r) -> tuple:
 
 
 def _sources(project, tmp_path):
-    return [[project.data], [_generated(tmp_path)], [FIXTURES / "valid"], [FIXTURES / "queries"],
+    return [[project.data], [generated_cases(tmp_path, 60)], [FIXTURES / "valid"], [FIXTURES / "queries"],
             [FIXTURES / "invalid" / "undefined-article.yaml"]]
 
 
@@ -80,7 +76,7 @@ def test_fast_schema_check_agrees_with_jsonschema(project, tmp_path) -> None:
             node[rng.choice(["bogus", "id", "date", "versions"])] = rng.choice(values)
         return data
 
-    cases = load_cases([project.data, _generated(tmp_path)])
+    cases = load_cases([project.data, generated_cases(tmp_path, 60)])
     for case in cases:
         assert check(case.data)
         for _ in range(15):
@@ -141,7 +137,7 @@ def test_project_build_and_validation_equal_the_plain_ones(project, vocabulary, 
     from casegraph.projectvalidation import validate_project
     from casegraph.workspace import update_project
 
-    folder = _generated(tmp_path, 120)
+    folder = generated_cases(tmp_path, 120)
     workspace = _workspace(tmp_path, project)
     built = update_project(workspace, [folder, project.data], base=DEFAULT_BASE)
     checked = validate_project(workspace, [folder, project.data], base=DEFAULT_BASE)

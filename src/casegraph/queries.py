@@ -108,10 +108,14 @@ class StoredQuery:
     notes: str = ""
     variants: list[Variant] = field(default_factory=list)
 
+    def variant_for(self, names: frozenset[str]) -> Variant | None:
+        """The first variant that applies with these parameters given, if any."""
+        return next((v for v in self.variants if v.applies(names)), None)
+
     def text_for(self, names: frozenset[str]) -> str:
-        """The text to run with these parameters given: the first variant that applies, or the
-        question's own."""
-        return next((v.text for v in self.variants if v.applies(names)), self.text)
+        """The text to run with these parameters given: its variant's, or the question's own."""
+        variant = self.variant_for(names)
+        return variant.text if variant else self.text
 
 
 def list_queries(folder: Path) -> list[StoredQuery]:
@@ -159,9 +163,10 @@ def load_query(path: Path) -> StoredQuery:
                          path=path, line=first_line)
     parameters = [_parameter(path, first_line, name, spec) for name, spec in params.items()]
     _check_uses(path, first_line, text, parameters)
-    if not isinstance(header.get("variants") or [], list):
+    variant_specs = header.get("variants") or []
+    if not isinstance(variant_specs, list):
         raise QueryError("variants must be a list of {text: FILE, given: [...], absent: [...]}", path=path, line=first_line)
-    variants = [_variant(path, first_line, i, spec, parameters) for i, spec in enumerate(header.get("variants") or [])]
+    variants = [_variant(path, first_line, i, spec, parameters) for i, spec in enumerate(variant_specs)]
     return StoredQuery(
         name=path.stem, path=path, title=str(header["title"]),
         description=str(header.get("description", "")).strip(), text=text, parameters=parameters,
