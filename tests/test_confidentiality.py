@@ -208,6 +208,25 @@ def test_a_case_above_the_audience_is_withheld_whole(vocabulary: Vocabulary, tmp
     assert filter_case(case, "partner", Pseudonymiser(KEY)).visible
 
 
+def test_the_derived_time_to_decision_goes_with_a_withheld_decision(vocabulary: Vocabulary, tmp_path: Path) -> None:
+    # In the fixture the communication (2020-06-01) and the decision (2022-11-18) are public:
+    # every audience sees the 900 days between them.
+    span = node("time-to-decision")
+    public = filter_case(build_cases([FIXTURES / "confidential"], vocabulary).graphs[0], "public", Pseudonymiser(KEY))
+    assert (span, CG.days, Literal(900)) in set(public.triples)
+    # Marked internal, the decision takes the days with it: they would tell its date.
+    text = (FIXTURES / "confidential" / f"{CASE}.yaml").read_text(encoding="utf-8")
+    marked = text.replace("    date: 2022-11-18\n", "    date: 2022-11-18\n    confidentiality: internal\n")
+    assert marked != text
+    (tmp_path / f"{CASE}.yaml").write_text(marked, encoding="utf-8")
+    case = build_cases([tmp_path], vocabulary).graphs[0]
+    assert effective_levels(case)[span] == "internal"
+    for audience in ("public", "partner"):
+        triples = filter_case(case, audience, Pseudonymiser(KEY)).triples
+        assert not any(span in (s, o) for s, p, o in triples), audience
+    assert (span, CG.days, Literal(900)) in set(filter_case(case, "internal", Pseudonymiser(KEY)).triples)
+
+
 def test_unknown_audience_is_a_usage_error(confidential: Build) -> None:
     with pytest.raises(UsageError, match="unknown audience 'press'"):
         filter_case(confidential.graphs[0], "press", Pseudonymiser(KEY))

@@ -19,6 +19,8 @@ Containment (a part is never less protected than what holds it):
   that carries it out (``remedy:``), and an amount the amounts that are part of it (``part_of:``);
 - a person or organisation contains their participations (their roles in the case), their
   relation to another person and the versions of their name;
+- a derived fact (a case's time to decision) is contained by each event and stated date it is
+  derived from (``cg:derivedFrom``): it would tell what they tell;
 - a place is carried by what refers to it: a place that only withheld facts refer to (the
   hospital of a withheld hospital stay) is withheld with them.
 
@@ -152,6 +154,7 @@ class _Index:
                 found.append(s)
         if CG.Document in types or CG.MonetaryAmount in types:
             found += self.values(node, CG.event) + self.values(node, CG.forRemedy) + self.values(node, CG.partOf)
+        found += self.values(node, CG.derivedFrom)
         return [n for n in found if n != node]
 
 

@@ -26,6 +26,7 @@ from rdflib.term import Node
 
 from .cases import EVENT_SECTIONS, CaseFile, JsonPath, field_name
 from .namespaces import CG, DCTERMS, FOAF, ISO639, OWL, PROV, RDF, SCHEMA, SKOS, VOCAB, XSD, article_iri, vocab_concept
+from .timespan import timespan
 
 __all__ = ["Triple", "CaseGraph", "SourceLocation", "convert_case", "case_iri", "parse_date"]
 
@@ -37,6 +38,10 @@ EVENT_CLASSES = {
     "domestic_proceedings": CG.DomesticProceeding,
     "international_proceedings": CG.InternationalProceeding,
 }
+
+#: The event kinds a case's time to decision runs between: from the communication or
+#: application that brought the case to the forum to the forum's decision on the merits.
+TIME_TO_DECISION_KINDS = {"communication": "start", "decision": "end"}
 
 IDENTIFIER_PROPERTIES = {
     "communication_number": CG.communicationNumber,
@@ -99,6 +104,9 @@ class _Converter:
         self.case_node = case_iri(base, case.case_id)
         self.triples: list[Triple] = []
         self.locations: dict[Node, SourceLocation] = {}
+        # "start"/"end" -> (date texts, the nodes that state them, the event's path) of each
+        # dated communication or decision, for the case's derived time to decision.
+        self.span_dates: dict[str, list[tuple[list[str], list[URIRef], JsonPath]]] = {"start": [], "end": []}
 
     # ----------------------------------------------------------------- helpers
 
@@ -239,6 +247,7 @@ class _Converter:
         self.money(data.get("money", []))
         self.documents(data.get("documents", []))
         self.related_cases(data.get("related_cases", []))
+        self.time_to_decision()
         for node in self.locations:
             if node != c and isinstance(node, URIRef):
                 self.triples.append((node, CG.inCase, c))
@@ -346,7 +355,12 @@ class _Converter:
         if date == "unknown":
             self.add(e, CG.dateUnknown, Literal(True), path + ("date",))
         else:
-            self.versioned(e, DCTERMS.date, date, path + ("date",), lambda v, _: parse_date(v))
+            statements = self.versioned(e, DCTERMS.date, date, path + ("date",), lambda v, _: parse_date(v))
+            role = TIME_TO_DECISION_KINDS.get(item["kind"])
+            if role is not None:
+                texts = ([str(v["value"]) for v in date["versions"] if "value" in v]
+                         if isinstance(date, dict) else [str(date)])
+                self.span_dates[role].append((texts, [e, *statements], path))
         self.text(e, SKOS.scopeNote, item.get("date_note"), path + ("date_note",))
         self.versioned(e, CG.endDate, item.get("end_date"), path + ("end_date",), lambda v, _: parse_date(v))
         if "duration" in item:
@@ -373,6 +387,32 @@ class _Converter:
         self.versioned(e, DCTERMS.description, item.get("description"), path + ("description",), _text)
         self.provenance(e, item, path)
         return e
+
+    def time_to_decision(self) -> None:
+        """Derived: the days from the case's first communication to its first decision on the
+        merits (a range when a date is known only to the month or year), on a node of its own
+        that names the events and stated dates it comes from (``cg:derivedFrom``: an audience
+        that may not see one of them does not see the node). Questions read it instead of
+        computing it for every case (time-to-decision: a quarter of the time at 100,000 cases,
+        benchmarks/RESULTS.md); it says nothing the events' dates do not."""
+        starts, ends = self.span_dates["start"], self.span_dates["end"]
+        span = timespan([t for texts, _, _ in starts for t in texts], [t for texts, _, _ in ends for t in texts])
+        if span is None:
+            return
+        node = URIRef(f"{self.case_node}/time-to-decision")
+        self.locate(node, ends[0][2])
+        self.add(self.case_node, CG.timeToDecision, node)
+        self.add(node, RDF.type, CG.TimeToDecision)
+        self.add(node, SCHEMA.startDate, parse_date(span.start))
+        self.add(node, SCHEMA.endDate, parse_date(span.end))
+        self.add(node, CG.minDays, Literal(span.days_min))
+        self.add(node, CG.maxDays, Literal(span.days_max))
+        if span.days is not None:
+            self.add(node, CG.days, Literal(span.days))
+        self.add(node, CG.precision, Literal(span.precision))
+        for _, sources, _ in starts + ends:
+            for source in sources:
+                self.add(node, CG.derivedFrom, source)
 
     def claims(self, claims: list[dict]) -> None:
         used: dict[str, int] = {}
