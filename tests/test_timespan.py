@@ -30,7 +30,7 @@ DATES = ["1899-12-31", "1900", "1900-02", "1900-03-01", "1999-12", "2000", "2000
 def _sparql_day_ranges() -> dict[str, tuple[int, int]]:
     """The first and last day of each date as time-to-compliance.rq's day-range block gives them."""
     block = re.search(r"# ---- day range of \?date.*?\n(.*?)# ---- end of the repeated block ----",
-                      (ROOT / "queries" / "time-to-compliance.rq").read_text(encoding="utf-8"), re.S).group(1)
+                      (ROOT / "queries" / "time-to-compliance.rq").read_text(encoding="utf-8"), re.DOTALL).group(1)
     values = " ".join(f'"{d}"' for d in DATES)
     query = ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
              f"SELECT ?date ?first ?last WHERE {{ VALUES ?date {{ {values} }}\n{block}\n}}")
@@ -47,7 +47,7 @@ def test_the_day_ranges_are_those_of_the_sparql_block() -> None:
     for date in DATES:
         first, last = day_range(date)
         assert (first + offset, last + offset) == sparql[date], date
-    assert day_range("2000-02") [1] - day_range("2000-02")[0] == 28  # 29 days
+    assert day_range("2000-02")[1] - day_range("2000-02")[0] == 28  # 29 days
     assert day_range("2100-02")[1] - day_range("2100-02")[0] == 27  # 28 days
     assert day_range("1965")[1] - day_range("1965")[0] == 364
 

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["day_range", "Timespan", "timespan"]
+__all__ = ["Timespan", "day_range", "timespan"]
 
 
 def day_range(text: str) -> tuple[int, int]:
