@@ -130,7 +130,7 @@ def test_withheld_facts_go_with_everything_only_they_carry(public, partner) -> N
     assert node("agent/informant") not in partner_subjects and node("place/safe-house") not in partner_subjects
 
 
-def test_a_violation_only_withheld_findings_state_does_not_show_through_the_shortcut(
+def test_an_article_only_withheld_findings_state_does_not_show_through_the_shortcuts(
         confidential: Build, public, partner) -> None:
     # The fixture's UNCAT-14 violation is a partner-only finding; UNCAT-1's is public.
     def violated(triples) -> set:
@@ -140,6 +140,12 @@ def test_a_violation_only_withheld_findings_state_does_not_show_through_the_shor
     assert violated(confidential.graphs[0].triples) == both
     assert violated(partner.triples) == both
     assert violated(public.triples) == {URIRef(article_iri("UNCAT-1"))}
+    # Nor does the article only that finding is about (the claims name UNCAT-1 alone).
+    def concerned(triples) -> set:
+        return {o for s, p, o in triples if s == node("") and p == CG.concernsArticle}
+
+    assert concerned(confidential.graphs[0].triples) == concerned(partner.triples) == both
+    assert concerned(public.triples) == {URIRef(article_iri("UNCAT-1"))}
 
 
 def test_names_in_texts_are_replaced_and_a_shared_family_name_is_attributed_to_nobody(public) -> None:

@@ -44,7 +44,8 @@ version states). A withheld person or organisation is replaced by a pseudonym no
 sees that the same unnamed person was the victim of one act and the beneficiary of a remedy.
 Their names, aliases and the words of a person's names are also replaced by the pseudonym's
 label in every text the audience sees; a word a visible agent's own name shares is left alone.
-The case's derived ``cg:violatedArticle`` keeps only the articles a visible finding found violated.
+The case's derived ``cg:violatedArticle`` keeps only the articles a visible finding found violated,
+and its ``cg:concernsArticle`` only those a visible claim or finding is about.
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def filter_case(case: CaseGraph, audience: str, pseudonymiser: Pseudonymiser) ->
         kept[(s, p, o)] = None
     for node, pseudonym in pseudonyms.items():
         kept[(pseudonym, RDFS.label, Literal(labels[node]))] = None
-    for triple in _unbacked_violations(kept, case.iri):
+    for triple in _unbacked_articles(kept, case.iri):
         del kept[triple]
 
     triples = redactor.literals(list(kept), keep=set(labels.values()))
@@ -338,13 +339,17 @@ def filter_case(case: CaseGraph, audience: str, pseudonymiser: Pseudonymiser) ->
 _VIOLATION = URIRef(vocab_concept("outcome", "violation"))
 
 
-def _unbacked_violations(kept: dict[Triple, None], case_iri: URIRef) -> list[Triple]:
-    """The case's derived ``cg:violatedArticle`` triples that no visible finding states: a
-    violation found only by withheld findings must not show through the shortcut."""
+def _unbacked_articles(kept: dict[Triple, None], case_iri: URIRef) -> list[Triple]:
+    """The case's derived article links that no visible record states: ``cg:violatedArticle``
+    triples no visible finding found violated, ``cg:concernsArticle`` triples no visible claim or
+    finding is about. What only withheld records say must not show through the shortcut."""
     findings = {o for s, p, o in kept if s == case_iri and p == CG.finding}
+    records = findings | {o for s, p, o in kept if s == case_iri and p == CG.claim}
     violations = {s for s, p, o in kept if s in findings and p == CG.outcome and o == _VIOLATION}
-    backed = {o for s, p, o in kept if s in violations and p == CG.article}
-    return [t for t in kept if t[0] == case_iri and t[1] == CG.violatedArticle and t[2] not in backed]
+    violated = {o for s, p, o in kept if s in violations and p == CG.article}
+    concerned = {o for s, p, o in kept if s in records and p == CG.article}
+    return [t for t in kept if t[0] == case_iri and (
+        (t[1] == CG.violatedArticle and t[2] not in violated) or (t[1] == CG.concernsArticle and t[2] not in concerned))]
 
 
 def audience_above(audience: str) -> str:

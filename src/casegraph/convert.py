@@ -104,6 +104,9 @@ class _Converter:
         self.case_node = case_iri(base, case.case_id)
         self.triples: list[Triple] = []
         self.locations: dict[Node, SourceLocation] = {}
+        # The articles the case's claims and findings are about, each with where it was first
+        # written, for the case's derived cg:concernsArticle.
+        self.concerned: dict[str, JsonPath] = {}
         # "start"/"end" -> (date texts, the nodes that state them, the event's path) of each
         # dated communication or decision, for the case's derived time to decision.
         self.span_dates: dict[str, list[tuple[list[str], list[URIRef], JsonPath]]] = {"start": [], "end": []}
@@ -243,6 +246,11 @@ class _Converter:
                 self.event(item, (section, i), EVENT_CLASSES[section])
         self.claims(data.get("claims", []))
         self.findings(data.get("findings", []))
+        for article, path in self.concerned.items():
+            # Derived, written once per article: questions that count the cases concerning an
+            # article read one triple a case and article instead of joining each claim and
+            # finding with its article (a tenth of the time at 100,000 cases, benchmarks/RESULTS.md).
+            self.add(c, CG.concernsArticle, URIRef(article), path)
         self.remedies(data.get("remedies", []))
         self.money(data.get("money", []))
         self.documents(data.get("documents", []))
@@ -425,6 +433,7 @@ class _Converter:
             self.add(self.case_node, CG.claim, cl)
             self.add(cl, RDF.type, CG.Claim)
             self.add(cl, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+            self.concerned.setdefault(article_iri(item["article"]), path + ("article",))
             for j, other in enumerate(item.get("taken_with", [])):
                 self.add(cl, CG.takenWith, URIRef(article_iri(other)), path + ("taken_with", j))
             self.refs(cl, CG.claimant, item, "claimants", path)
@@ -446,6 +455,7 @@ class _Converter:
             self.add(f, RDF.type, CG.Finding)
             if "article" in item:
                 self.add(f, CG.article, URIRef(article_iri(item["article"])), path + ("article",))
+                self.concerned.setdefault(article_iri(item["article"]), path + ("article",))
             else:
                 # The source names no article: the finding is on the instrument (its concept
                 # scheme) as a whole, so no question that counts findings per article sees it.
