@@ -12,7 +12,6 @@ Both on the real corpus with the query fixtures and on generated cases.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
