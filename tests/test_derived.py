@@ -65,8 +65,11 @@ def test_timespan_bounds_the_first_of_several_dates_on_each_side() -> None:
     assert (exact.days_min, exact.days_max, exact.precision, exact.days) == (10, 10, "day", 10)
     months = timespan(["2005-03"], ["2005-04"])
     assert (months.days_min, months.days_max, months.precision) == (1, 60, "month")
-    # A decision dated before the communication (a data error the shapes report) gives no negative minimum.
-    assert timespan(["2005-03-11"], ["2005-03-01"]).days_min == 0
+    # An end that may fall before the start may also fall on it: no negative minimum.
+    assert timespan(["2005-03"], ["2005-03-01"]).days_min == 0
+    # One that certainly falls before it contradicts it: no span at all (no count would be true).
+    assert timespan(["2005-03-11"], ["2005-03-01"]) is None
+    assert timespan(["2005-03-11"], ["2005-03-11"]).days == 0
     assert timespan([], ["2005"]) is None and timespan(["2005"], []) is None
 
 

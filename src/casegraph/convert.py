@@ -401,8 +401,9 @@ class _Converter:
         merits (a range when a date is known only to the month or year), on a node of its own
         that names the events and stated dates it comes from (``cg:derivedFrom``: an audience
         that may not see one of them does not see the node). Questions read it instead of
-        computing it for every case (time-to-decision: a quarter of the time at 100,000 cases,
-        benchmarks/RESULTS.md); it says nothing the events' dates do not."""
+        computing it for every case (time-to-decision: an eighth of the time at 100,000 cases,
+        benchmarks/RESULTS.md); it says nothing the events' dates do not, and is left out where
+        they contradict each other (a decision dated before the communication)."""
         starts, ends = self.span_dates["start"], self.span_dates["end"]
         span = timespan([t for texts, _, _ in starts for t in texts], [t for texts, _, _ in ends for t in texts])
         if span is None:

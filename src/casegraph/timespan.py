@@ -49,7 +49,8 @@ class Timespan:
 
 def timespan(starts: Iterable[str], ends: Iterable[str]) -> Timespan | None:
     """The span from the first of ``starts`` to the first of ``ends`` (dates' texts), or None
-    when either is empty.
+    when either is empty or the first end certainly falls before the first start (the dates
+    contradict each other: no count of days would be true).
 
     "The first" of several dates is bounded on each side separately: it cannot begin before
     the earliest first day of any of them nor end after the earliest last day (``2005`` and
@@ -62,6 +63,8 @@ def timespan(starts: Iterable[str], ends: Iterable[str]) -> Timespan | None:
     start_last = min(day_range(t)[1] for t in starts)
     end_first = min(day_range(t)[0] for t in ends)
     end_last = min(day_range(t)[1] for t in ends)
+    if end_last < start_first:
+        return None
     if start_first == start_last and end_first == end_last:
         precision = "day"
     elif start_last - start_first < 31 and end_last - end_first < 31:
