@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 QUERY_FIXTURES = FIXTURES / "queries"
 GERASIMOV = ROOT / "data" / "gerasimov-v-kazakhstan.yaml"
+#: The day-range block the date questions repeat (SPARQL 1.1 has no named sub-queries).
+DAY_RANGE_BLOCK = re.compile(r"# ---- day range of \?date.*?\n(.*?)# ---- end of the repeated block ----", re.DOTALL)
 
 
 def case_generator() -> ModuleType:

@@ -11,8 +11,6 @@ Both on the real corpus with the query fixtures and on generated cases.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from casegraph.build import build_cases
@@ -20,7 +18,7 @@ from casegraph.queries import load_query
 from casegraph.store import EmbeddedStore
 from casegraph.timespan import day_range, timespan
 
-from .conftest import QUERY_FIXTURES, ROOT, generated_cases
+from .conftest import DAY_RANGE_BLOCK, QUERY_FIXTURES, ROOT, generated_cases
 
 FROM_DATES = ROOT / "tests" / "fixtures" / "time-to-decision-from-dates.rq"
 
@@ -33,8 +31,7 @@ DATES = ["1899-12-31", "1900", "1900-02", "1900-03-01", "1999-12", "2000", "2000
 
 def _sparql_day_ranges() -> dict[str, tuple[int, int]]:
     """The first and last day of each date as time-to-compliance.rq's day-range block gives them."""
-    block = re.search(r"# ---- day range of \?date.*?\n(.*?)# ---- end of the repeated block ----",
-                      (ROOT / "queries" / "time-to-compliance.rq").read_text(encoding="utf-8"), re.DOTALL).group(1)
+    block = DAY_RANGE_BLOCK.search((ROOT / "queries" / "time-to-compliance.rq").read_text(encoding="utf-8")).group(1)
     values = " ".join(f'"{d}"' for d in DATES)
     query = ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
              f"SELECT ?date ?first ?last WHERE {{ VALUES ?date {{ {values} }}\n{block}\n}}")

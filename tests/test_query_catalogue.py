@@ -10,7 +10,6 @@ while the questions stay right.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +22,8 @@ from casegraph.build import Build, build_cases
 from casegraph.queries import bind_parameters, list_queries, load_query
 from casegraph.store import EmbeddedStore
 from casegraph.vocabulary import Vocabulary
+
+from .conftest import DAY_RANGE_BLOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
@@ -155,11 +156,10 @@ def test_the_day_range_block_is_the_same_in_every_copy() -> None:
     time-to-compliance and its variant for every case, and three times in the text
     time-to-decision had before it read the converter's days (kept as the tests' reference;
     tests/test_timespan.py checks the converter's Python against the block)."""
-    pattern = re.compile(r"# ---- day range of \?date.*?\n(.*?)# ---- end of the repeated block ----", re.S)
     blocks = []
     for path in (ROOT / "queries" / "time-to-compliance.rq", ROOT / "queries" / "variants" / "time-to-compliance-every-case.rq",
                  ROOT / "tests" / "fixtures" / "time-to-decision-from-dates.rq"):
-        for block in pattern.findall(path.read_text(encoding="utf-8")):
+        for block in DAY_RANGE_BLOCK.findall(path.read_text(encoding="utf-8")):
             blocks.append("\n".join(line.strip() for line in block.strip().splitlines()))
     assert len(blocks) == 5
     assert len(set(blocks)) == 1

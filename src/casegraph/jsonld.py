@@ -38,8 +38,7 @@ __all__ = ["load_context", "jsonld_document"]
 
 #: Properties whose values (nodes of the same case) are nested where they are first met.
 NESTED = frozenset({CG.finding, CG.claim, CG.remedy, CG.money, CG.document, CG.participation, CG.relatedCase,
-                    CG.timeToDecision,
-                    CG.implementationStep, CG.approximately, PROV.wasDerivedFrom})
+                    CG.timeToDecision, CG.implementationStep, CG.approximately, PROV.wasDerivedFrom})
 _EVENT_CLASSES = frozenset({CG.Event, CG.Act, CG.Harm, CG.DomesticProceeding, CG.InternationalProceeding,
                             CG.ImplementationStep})
 _AGENT_CLASSES = frozenset({FOAF.Agent, FOAF.Person, FOAF.Organization, FOAF.Group})

@@ -59,10 +59,8 @@ def timespan(starts: Iterable[str], ends: Iterable[str]) -> Timespan | None:
     starts, ends = sorted(set(starts)), sorted(set(ends))
     if not starts or not ends:
         return None
-    start_first = min(day_range(t)[0] for t in starts)
-    start_last = min(day_range(t)[1] for t in starts)
-    end_first = min(day_range(t)[0] for t in ends)
-    end_last = min(day_range(t)[1] for t in ends)
+    start_first, start_last = (min(bound) for bound in zip(*map(day_range, starts)))
+    end_first, end_last = (min(bound) for bound in zip(*map(day_range, ends)))
     if end_last < start_first:
         return None
     if start_first == start_last and end_first == end_last:
